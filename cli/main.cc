@@ -1,0 +1,105 @@
+// toscac: the command-line driver. The only place that prints or exits.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "diag/diagnostic.h"
+#include "frontend/frontend.h"
+#include "ir/service_template.h"
+
+namespace {
+
+constexpr std::string_view kVersion = "0.1.0";
+
+struct ValidateFlags {
+  std::string file;
+  std::string format = "text";
+  std::string dump;
+  std::string color = "auto";
+  std::vector<std::string> catalogs;
+  std::string cache_dir;
+  bool offline = false;
+  bool allow_outside = false;
+  bool warnings_as_errors = false;
+  bool quiet = false;
+};
+
+auto DefaultCacheDir() -> std::string {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/toscac/imports";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/toscac/imports";
+  return "";
+}
+
+auto RunValidate(const ValidateFlags& flags) -> int {
+  toscac::diag::SourceManager sources;
+  toscac::diag::Sink sink;
+  std::unique_ptr<toscac::imports::HttpTransport> transport;
+  toscac::frontend::LoadOptions options;
+  options.root_file = flags.file;
+  options.catalogs = flags.catalogs;
+  options.offline = flags.offline;
+  options.allow_outside_imports = flags.allow_outside;
+  options.cache_dir = flags.cache_dir.empty() ? DefaultCacheDir() : flags.cache_dir;
+  if (!flags.offline) {
+    transport = toscac::imports::MakeCurlTransport();
+    options.transport = transport.get();
+  }
+  std::optional<toscac::ir::ServiceTemplate> st = toscac::frontend::Load(options, sources, sink);
+  sink.SortByLocation();
+  const auto& diags = sink.diagnostics();
+  if (flags.format == "json") {
+    std::fputs(toscac::diag::RenderJson(diags, sources).c_str(), stdout);
+  } else if (flags.format == "sarif") {
+    std::fputs(toscac::diag::RenderSarif(diags, sources, kVersion).c_str(), stdout);
+  } else {
+    bool color = flags.color == "always" || (flags.color == "auto" && isatty(fileno(stderr)));
+    std::fputs(toscac::diag::RenderText(diags, sources, color).c_str(), stderr);
+  }
+  if (st && flags.dump == "ir") std::fputs(toscac::ir::Dump(*st, sources).c_str(), stdout);
+  bool failed = sink.error_count() > 0 || (flags.warnings_as_errors && sink.warning_count() > 0);
+  if (flags.format == "text" && !flags.quiet) {
+    if (failed) {
+      std::fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", flags.file.c_str(), sink.error_count(),
+                   sink.error_count() == 1 ? "" : "s", sink.warning_count(), sink.warning_count() == 1 ? "" : "s");
+    } else if (flags.dump.empty()) {
+      std::printf("%s: ok (%s, %zu node templates, %zu relationships, %zu warning%s)\n", flags.file.c_str(),
+                  st ? st->dialect.c_str() : "?", st ? st->nodes.size() : 0, st ? st->relationships.size() : 0,
+                  sink.warning_count(), sink.warning_count() == 1 ? "" : "s");
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+}  // namespace
+
+auto main(int argc, char** argv) -> int {
+  CLI::App app{"toscac: a compiler and planner for TOSCA and Cloudify DSL blueprints"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(kVersion));
+
+  ValidateFlags validate;
+  CLI::App* cmd = app.add_subcommand("validate", "check a blueprint and its imports; exit 0 clean, 1 errors, 2 usage");
+  cmd->add_option("file", validate.file, "the blueprint (TOSCA 1.0-1.3 or Cloudify DSL 1.0-1.3)")->required();
+  cmd->add_option("--format", validate.format, "diagnostics as text (stderr), json or sarif (stdout)")
+      ->check(CLI::IsMember({"text", "json", "sarif"}));
+  cmd->add_option("--dump", validate.dump, "print a stage's result as stable text")->check(CLI::IsMember({"ir"}));
+  cmd->add_option("--catalog", validate.catalogs, "folder of imports laid out as host/path (repeatable)")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--cache-dir", validate.cache_dir, "download cache (default ~/.cache/toscac/imports)");
+  cmd->add_flag("--offline", validate.offline, "never download imports");
+  cmd->add_flag("--allow-outside-imports", validate.allow_outside, "let imports leave the blueprint's folder");
+  cmd->add_flag("--warnings-as-errors", validate.warnings_as_errors, "exit 1 on warnings too");
+  cmd->add_option("--color", validate.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_flag("-q,--quiet", validate.quiet, "no summary line");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (cmd->parsed()) return RunValidate(validate);
+  return 2;
+}

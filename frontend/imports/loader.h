@@ -1,0 +1,62 @@
+// Finds, reads and parses a blueprint and everything it imports: relative files, bundled
+// profiles, catalog folders, the download cache and (unless offline) HTTP downloads.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diag/diagnostic.h"
+#include "frontend/syntax.h"
+#include "frontend/yaml/yaml_tree.h"
+
+namespace toscac::imports {
+
+/// Fetches a URL; the real one uses libcurl, tests use a fake.
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  /// Returns the body, or nullopt with `error` set.
+  virtual auto Get(const std::string& url, std::string& error) -> std::optional<std::string> = 0;
+};
+auto MakeCurlTransport() -> std::unique_ptr<HttpTransport>;
+
+struct LoadOptions {
+  std::string root_file;
+  std::vector<std::string> catalogs;  // folders laid out as host/path
+  std::string cache_dir;              // empty: no cache
+  bool offline = false;
+  bool allow_outside_imports = false;
+  HttpTransport* transport = nullptr;  // required unless offline
+};
+
+struct LoadedFile {
+  std::unique_ptr<yaml::Document> doc;  // stable address: syntax values point into it
+  syntax::File syntax;
+  bool is_profile = false;
+  std::vector<std::string> namespace_prefixes;  // prefixes importers gave this file
+  std::string origin;                           // path or URL it came from
+};
+
+struct LoadedSet {
+  std::vector<LoadedFile> files;  // the root file first
+  bool root_ok = false;           // the root file was read and has a known version
+};
+
+/// Loads the root file and all imports. `sources` keeps every text for diagnostics.
+auto Load(const LoadOptions& options, diag::SourceManager& sources, diag::Sink& sink) -> LoadedSet;
+
+/// Bundled profiles, compiled into the binary.
+struct Profile {
+  std::string_view name;  // e.g. cloudify/types-3.3.1.yaml
+  std::string_view text;
+};
+auto BundledProfiles() -> const std::vector<Profile>&;
+/// The bundled profile standing in for `url`, if any (scheme and `www.` are ignored).
+auto ProfileForUrl(std::string_view url) -> const Profile*;
+/// The bundled profile conventionally vendored at a relative path (e.g. a plugin submodule).
+auto ProfileForRelativePath(std::string_view path) -> const Profile*;
+auto NormativeProfile() -> const Profile&;
+
+}  // namespace toscac::imports

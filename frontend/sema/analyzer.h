@@ -1,0 +1,114 @@
+// Internal to sema: the Analyzer's shared state, split over several .cc files by concern
+// (types.cc: type tables and inheritance; templates.cc: nodes, relationships, groups, policies;
+// functions.cc: intrinsic function references).
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "diag/diagnostic.h"
+#include "frontend/imports/loader.h"
+#include "frontend/sema/values.h"
+#include "frontend/syntax.h"
+#include "ir/service_template.h"
+
+namespace toscac::sema {
+
+/// Where a function call stands, which decides what SELF/SOURCE/TARGET/HOST mean.
+struct FunctionContext {
+  enum class Where { kNodeProperty, kNodeOperation, kRelationship, kOutput, kInputDefault, kOther };
+  Where where = Where::kOther;
+  ir::NodeId self;          // the node whose value this is
+  ir::RelationshipId relationship;
+  std::string path;
+};
+
+class Analyzer {
+ public:
+  Analyzer(const imports::LoadedSet& loaded, diag::Sink& sink);
+  auto Run() -> ir::ServiceTemplate;
+
+ private:
+  // types.cc
+  void CollectTypes();
+  void ResolveParents();
+  void FlattenTypes();
+  void FlattenType(ir::TypeId id, std::vector<uint8_t>& state);
+  void CheckTypeDefinitions();
+  auto Lookup(syntax::TypeKind kind, std::string_view name) const -> ir::TypeId;
+  auto ResolveType(syntax::TypeKind kind, const syntax::Name& name, const std::string& path,
+                   bool report = true) -> ir::TypeId;
+  auto ConvertSchema(const syntax::Schema& schema, syntax::Family family) -> ir::Schema;
+  auto ConvertPropertyDef(const syntax::PropertyDef& def, ir::TypeId owner, syntax::Family family,
+                          bool attribute) -> ir::PropertyDef;
+  auto ConvertInterfaces(const std::vector<syntax::InterfaceDef>& defs, syntax::Family family)
+      -> std::vector<ir::Interface>;
+  void CheckSchemaType(const ir::Schema& schema, diag::Loc loc, const std::string& path);
+  auto PrimitiveBase(const ir::Type& type) const -> std::string;
+  auto Checker() -> ValueChecker;
+
+  // templates.cc
+  /// A YAML path inside the topology: TOSCA nests it under `topology_template`.
+  auto Topo(std::string_view rest) const -> std::string {
+    return (family_ == syntax::Family::kTosca ? "topology_template." : "") + std::string(rest);
+  }
+  auto ContributesTopology(const imports::LoadedFile& file) const -> bool;
+  void CollectInputs();
+  void CollectNodes();
+  void BuildNode(const syntax::NodeTemplate& tpl, syntax::Family family, ir::NodeId id);
+  void AssignProperties(const std::vector<std::pair<syntax::Name, syntax::ValueRef>>& given,
+                        const std::vector<ir::PropertyDef>& defs, const std::string& owner,
+                        const std::string& path, syntax::Family family, diag::Loc owner_loc,
+                        std::vector<ir::Property>& out);
+  void BuildCapabilities(const syntax::NodeTemplate& tpl, syntax::Family family, ir::NodeTemplate& node,
+                         const std::string& path);
+  void BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family family, ir::NodeTemplate& node,
+                       const std::string& path);
+  void BuildRelationships();
+  void CheckRequirementCounts(const syntax::NodeTemplate& tpl, const ir::Type& type);
+  void CheckGroupMemberTypes(const ir::Group& group, const syntax::Group& syntax_group, const std::string& path);
+  void CheckUnusedInputs();
+  void BuildRelationship(const syntax::RelationshipAssignment& rel, syntax::Family family,
+                         ir::NodeId source, size_t index);
+  void CheckTargetSatisfies(const ir::RequirementDef* req, const syntax::RelationshipAssignment& rel,
+                            ir::NodeId target, ir::Relationship& out, const std::string& path);
+  void BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate& node, const std::string& path);
+  void CheckRelationshipGraph();
+  void CollectGroupsAndPolicies();
+  auto BuildPolicy(const syntax::Policy& policy, syntax::Family family, const std::string& path)
+      -> ir::Policy;
+  void CollectOutputs();
+  void CollectWorkflows();
+  void CheckImplementation(const std::string& implementation, diag::Loc loc, const std::string& path);
+
+  // functions.cc
+  void CheckFunctions(const ir::Value& value, const FunctionContext& ctx);
+  void CheckFunction(const ir::Value& call, const FunctionContext& ctx);
+  void CheckEntityReference(const ir::Value& call, const FunctionContext& ctx);
+  void CheckAllFunctions();
+  auto HasHost(ir::NodeId node) const -> bool;
+
+  const imports::LoadedSet& loaded_;
+  diag::Sink& sink_;
+  syntax::Family family_ = syntax::Family::kTosca;  // the root file's
+  int minor_ = 3;
+  ir::ServiceTemplate st_;
+  // Per type: where it was defined.
+  struct TypeSource {
+    const syntax::TypeDef* def;
+    size_t file;
+  };
+  std::vector<TypeSource> type_sources_;
+  std::unordered_map<std::string, ir::TypeId> tables_[syntax::kTypeKindCount];
+  std::unordered_map<std::string, ir::NodeId> node_index_;
+  std::vector<const syntax::NodeTemplate*> node_syntax_;
+  std::vector<syntax::Family> node_family_;
+  std::unordered_map<std::string, size_t> input_index_;
+  std::unordered_map<std::string, const syntax::RelationshipTemplate*> relationship_templates_;
+  std::vector<std::string> plugin_names_;
+  std::vector<std::string> trigger_names_;
+  std::vector<bool> input_used_;
+};
+
+}  // namespace toscac::sema

@@ -1,0 +1,235 @@
+// Intrinsic function references: arity, where each may stand, and that what they name exists.
+// Evaluation and the full static typing of functions belong to the expressions stage.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "frontend/sema/analyzer.h"
+
+namespace toscac::sema {
+
+using VK = ir::Value::Kind;
+using Where = FunctionContext::Where;
+
+namespace {
+
+auto ArityText(size_t min, size_t max) -> std::string {
+  if (min == max) return fmt::format("exactly {} argument{}", min, min == 1 ? "" : "s");
+  if (max == SIZE_MAX) return fmt::format("at least {} argument{}", min, min == 1 ? "" : "s");
+  return fmt::format("{} to {} arguments", min, max);
+}
+
+auto WhereText(Where where) -> std::string_view {
+  switch (where) {
+    case Where::kOutput: return "in outputs";
+    case Where::kInputDefault: return "in input defaults";
+    case Where::kNodeProperty: return "outside a relationship";
+    case Where::kNodeOperation: return "outside a relationship";
+    default: return "here";
+  }
+}
+
+}  // namespace
+
+auto Analyzer::HasHost(ir::NodeId node) const -> bool {
+  for (ir::RelationshipId rid : st_.nodes[node.value].relationships) {
+    if (st_.relationships[rid.value].hosted_on) return true;
+  }
+  return false;
+}
+
+void Analyzer::CheckFunctions(const ir::Value& value, const FunctionContext& ctx) {
+  if (value.kind == VK::kFunction) {
+    CheckFunction(value, ctx);
+    return;
+  }
+  for (const ir::Value& item : value.items) CheckFunctions(item, ctx);
+  for (const auto& [key, item] : value.entries) CheckFunctions(item, ctx);
+}
+
+void Analyzer::CheckFunction(const ir::Value& call, const FunctionContext& ctx) {
+  const std::string& name = call.s;
+  const size_t argc = call.items.size();
+  bool tosca = family_ == syntax::Family::kTosca;
+  auto arity = [&](size_t min, size_t max) {
+    if (argc >= min && argc <= max) return true;
+    sink_.Report(diag::Kind::kFunctionArity, call.loc, ctx.path, name,
+                 fmt::format("takes {}, got {}", ArityText(min, max), argc));
+    return false;
+  };
+  bool ok = true;
+  if (name == "get_input") {
+    // TOSCA 1.3 and Cloudify 1_3 allow a nested path after the input name.
+    bool nested = (tosca && minor_ >= 3) || (!tosca && minor_ >= 3);
+    ok = arity(1, nested ? SIZE_MAX : 1);
+    if (ok && call.items[0].kind == VK::kString) {
+      const std::string& input = call.items[0].s;
+      if (auto it = input_index_.find(input); it != input_index_.end()) input_used_[it->second] = true;
+      if (input_index_.count(input) == 0) {
+        sink_.Report(diag::Kind::kUnknownInput, call.items[0].loc, ctx.path, input);
+        std::vector<std::string_view> names;
+        for (const ir::Input& in : st_.inputs) names.push_back(in.name);
+        std::string_view close = diag::ClosestName(input, names);
+        if (!close.empty()) sink_.AddNote(call.items[0].loc, fmt::format("did you mean `{}`?", close));
+      }
+    }
+  } else if (name == "concat" || name == "merge") {
+    ok = arity(1, SIZE_MAX);
+  } else if (name == "join") {
+    ok = arity(1, 2);
+  } else if (name == "token") {
+    ok = arity(3, 3);
+  } else if (name == "get_operation_output") {
+    ok = arity(4, 4);
+  } else if (name == "get_secret") {
+    ok = arity(1, SIZE_MAX);
+  } else if (name == "get_capability") {
+    ok = arity(2, SIZE_MAX);
+  } else if (name == "get_property" || name == "get_attribute") {
+    ok = arity(2, SIZE_MAX);
+    if (ok) CheckEntityReference(call, ctx);
+  } else if (name == "get_nodes_of_type") {
+    ok = arity(1, 1);
+  } else if (name == "get_artifact") {
+    ok = arity(2, 4);
+  }
+  for (const ir::Value& arg : call.items) CheckFunctions(arg, ctx);
+}
+
+void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext& ctx) {
+  const ir::Value& entity = call.items[0];
+  if (entity.kind != VK::kString) return;
+  const std::string& fn = call.s;
+  bool tosca = family_ == syntax::Family::kTosca;
+  ir::NodeId node;
+  const std::string& e = entity.s;
+  if (e == "SELF") {
+    if (ctx.where == Where::kOutput) {
+      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.path, fmt::format("{}: [ SELF, ... ]", fn), "in outputs");
+      return;
+    }
+    node = ctx.where == Where::kRelationship ? ir::NodeId{} : ctx.self;
+  } else if (e == "SOURCE" || e == "TARGET") {
+    if (ctx.where != Where::kRelationship) {
+      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.path, fmt::format("{}: [ {}, ... ]", fn, e), WhereText(ctx.where));
+      return;
+    }
+    const ir::Relationship& rel = st_.relationships[ctx.relationship.value];
+    node = e == "SOURCE" ? rel.source : rel.target;
+  } else if (e == "HOST") {
+    if (ctx.where == Where::kOutput || !ctx.self.valid()) {
+      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.path, fmt::format("{}: [ HOST, ... ]", fn), WhereText(ctx.where));
+      return;
+    }
+    if (!HasHost(ctx.self)) {
+      sink_.Report(diag::Kind::kFunctionHostNotFound, entity.loc, ctx.path, fn, st_.nodes[ctx.self.value].name);
+      return;
+    }
+    return;  // the attribute may live anywhere up the host chain; the expressions stage checks it
+  } else {
+    auto it = node_index_.find(e);
+    if (it == node_index_.end()) {
+      sink_.Report(diag::Kind::kFunctionUnknownNode, entity.loc, ctx.path, fn, e);
+      std::vector<std::string_view> names;
+      for (const auto& n : st_.nodes) names.push_back(n.name);
+      std::string_view close = diag::ClosestName(e, names);
+      if (!close.empty()) sink_.AddNote(entity.loc, fmt::format("did you mean `{}`?", close));
+      return;
+    }
+    node = it->second;
+  }
+  if (!node.valid() || !st_.nodes[node.value].type.valid()) return;
+  // Cloudify attributes are runtime properties: any name is legal.
+  if (!tosca && fn == "get_attribute") return;
+  const ir::Type& type = st_.types[st_.nodes[node.value].type.value];
+  const ir::Value& second = call.items[1];
+  if (second.kind != VK::kString) return;
+  auto has = [](const std::vector<ir::PropertyDef>& defs, const std::string& n) {
+    return std::any_of(defs.begin(), defs.end(), [&](const ir::PropertyDef& d) { return d.name == n; });
+  };
+  // [node, capability_or_requirement, name, ...]
+  if (call.items.size() >= 3 && call.items[2].kind == VK::kString && tosca) {
+    for (const ir::CapabilityDef& cap : type.capabilities) {
+      if (cap.name != second.s || !cap.type.valid()) continue;
+      const ir::Type& ctype = st_.types[cap.type.value];
+      const std::string& prop = call.items[2].s;
+      bool found = has(ctype.properties, prop) || (fn == "get_attribute" && has(ctype.attributes, prop));
+      if (!found) {
+        sink_.Report(diag::Kind::kFunctionUnknownPath, call.items[2].loc, ctx.path, fn,
+                     fmt::format("{} `{}` not found in capability `{}` of node template `{}`",
+                                 fn == "get_property" ? "property" : "attribute", prop, cap.name, e));
+      }
+      return;
+    }
+    for (const ir::RequirementDef& req : type.requirements) {
+      if (req.name == second.s) return;  // resolved through the relationship at deploy time
+    }
+  }
+  bool found = has(type.properties, second.s) || (fn == "get_attribute" && has(type.attributes, second.s));
+  if (!found) {
+    sink_.Report(diag::Kind::kFunctionUnknownPath, second.loc, ctx.path, fn,
+                 fmt::format("{} `{}` not found in node template `{}` (type `{}`)",
+                             fn == "get_property" ? "property" : "attribute", second.s,
+                             st_.nodes[node.value].name, type.name));
+    std::vector<std::string_view> names;
+    for (const auto& p : type.properties) names.push_back(p.name);
+    if (fn == "get_attribute") {
+      for (const auto& a : type.attributes) names.push_back(a.name);
+    }
+    std::string_view close = diag::ClosestName(second.s, names);
+    if (!close.empty()) sink_.AddNote(second.loc, fmt::format("did you mean `{}`?", close));
+  }
+}
+
+void Analyzer::CheckAllFunctions() {
+  for (uint32_t i = 0; i < st_.nodes.size(); ++i) {
+    const ir::NodeTemplate& node = st_.nodes[i];
+    std::string base = Topo("node_templates.") + node.name;
+    FunctionContext ctx{Where::kNodeProperty, ir::NodeId{i}, {}, base + ".properties"};
+    for (const ir::Property& p : node.properties) {
+      if (!p.from_default) CheckFunctions(p.value, ctx);
+    }
+    ctx.path = base + ".capabilities";
+    for (const ir::CapabilityValues& c : node.capabilities) {
+      for (const ir::Property& p : c.properties) {
+        if (!p.from_default) CheckFunctions(p.value, ctx);
+      }
+    }
+    ctx.where = Where::kNodeOperation;
+    for (const ir::Interface& iface : node.interfaces) {
+      for (const ir::Operation& op : iface.operations) {
+        ctx.path = base + ".interfaces." + iface.name + "." + op.name + ".inputs";
+        for (const auto& [name, value] : op.inputs) CheckFunctions(value, ctx);
+      }
+    }
+    for (ir::RelationshipId rid : node.relationships) {
+      const ir::Relationship& rel = st_.relationships[rid.value];
+      FunctionContext rctx{Where::kRelationship, ir::NodeId{i}, rid, base + ".relationships"};
+      for (const ir::Property& p : rel.properties) CheckFunctions(p.value, rctx);
+      for (const auto* side : {&rel.source_interfaces, &rel.target_interfaces}) {
+        for (const ir::Interface& iface : *side) {
+          for (const ir::Operation& op : iface.operations) {
+            for (const auto& [name, value] : op.inputs) CheckFunctions(value, rctx);
+          }
+        }
+      }
+    }
+  }
+  for (const ir::Output& out : st_.outputs) {
+    CheckFunctions(out.value, FunctionContext{Where::kOutput, {}, {}, Topo("outputs.") + out.name + ".value"});
+  }
+  for (const ir::Group& g : st_.groups) {
+    for (const ir::Policy& p : g.policies) {
+      for (const ir::Property& prop : p.properties) {
+        CheckFunctions(prop.value, FunctionContext{Where::kOther, {}, {}, Topo("groups.") + g.name + ".policies." + p.name});
+      }
+    }
+  }
+  for (const ir::Policy& p : st_.policies) {
+    for (const ir::Property& prop : p.properties) {
+      CheckFunctions(prop.value, FunctionContext{Where::kOther, {}, {}, Topo("policies.") + p.name});
+    }
+  }
+}
+
+}  // namespace toscac::sema

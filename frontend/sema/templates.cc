@@ -1,0 +1,689 @@
+// Inputs, node templates, relationships, groups, policies, outputs and workflows.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "frontend/sema/analyzer.h"
+
+namespace toscac::sema {
+
+using syntax::TypeKind;
+
+// TOSCA imports bring types only; a Cloudify blueprint merges the node templates, inputs and
+// outputs of every file it imports.
+auto Analyzer::ContributesTopology(const imports::LoadedFile& file) const -> bool {
+  if (&file == &loaded_.files[0]) return true;
+  return !file.is_profile && file.syntax.version.family == syntax::Family::kCloudify;
+}
+
+namespace {
+
+template <typename T>
+auto FindByName(std::vector<T>& items, std::string_view name) -> T* {
+  for (T& item : items) {
+    if (item.name == name) return &item;
+  }
+  return nullptr;
+}
+
+template <typename T>
+auto NamesOf(const std::vector<T>& items) -> std::vector<std::string_view> {
+  std::vector<std::string_view> names;
+  for (const T& item : items) names.push_back(item.name);
+  return names;
+}
+
+void SuggestName(diag::Sink& sink, diag::Loc loc, std::string_view name,
+                 const std::vector<std::string_view>& candidates) {
+  std::string_view close = diag::ClosestName(name, candidates);
+  if (!close.empty()) sink.AddNote(loc, fmt::format("did you mean `{}`?", close));
+}
+
+auto IsScriptPath(std::string_view impl) -> bool {
+  if (impl.find('/') != std::string_view::npos) return true;
+  for (std::string_view ext : {".sh", ".py", ".ps1", ".bat", ".rb", ".pl", ".js", ".yaml", ".yml",
+                               ".j2", ".tmpl", ".bash", ".zip", ".tar.gz", ".jar", ".war", ".ps"}) {
+    if (impl.size() > ext.size() && impl.substr(impl.size() - ext.size()) == ext) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void Analyzer::CollectInputs() {
+  ValueChecker checker = Checker();
+  for (const imports::LoadedFile& file : loaded_.files) {
+    if (!ContributesTopology(file)) continue;
+    for (const syntax::PropertyDef& def : file.syntax.inputs) {
+      std::string path = Topo("inputs.") + def.name.text;
+      if (input_index_.count(def.name.text) != 0) {
+        sink_.Report(diag::Kind::kDuplicateTemplate, def.name.loc, path, "input", def.name.text);
+        sink_.AddNote(st_.inputs[input_index_[def.name.text]].loc, "first defined here");
+        continue;
+      }
+      ir::Input in;
+      in.name = def.name.text;
+      in.loc = def.name.loc;
+      in.schema = ConvertSchema(def.schema, file.syntax.version.family);
+      in.required = def.required.value_or(true);
+      in.description = def.description;
+      in.has_default = def.default_value.valid() || def.value.valid();
+      if (in.has_default) {
+        in.default_value = ToValue(def.default_value.valid() ? def.default_value : def.value,
+                                   file.syntax.version.family);
+      }
+      CheckSchemaType(in.schema, def.schema.type.empty() ? def.name.loc : def.schema.type.loc, path);
+      if (in.has_default) checker.Check(in.default_value, in.schema, fmt::format("default of input `{}`", in.name), path + ".default");
+      input_index_[in.name] = st_.inputs.size();
+      st_.inputs.push_back(std::move(in));
+    }
+  }
+}
+
+void Analyzer::AssignProperties(const std::vector<std::pair<syntax::Name, syntax::ValueRef>>& given,
+                                const std::vector<ir::PropertyDef>& defs, const std::string& owner,
+                                const std::string& path, syntax::Family family, diag::Loc owner_loc,
+                                std::vector<ir::Property>& out) {
+  ValueChecker checker = Checker();
+  for (const auto& [name, ref] : given) {
+    std::string ppath = path + "." + name.text;
+    auto def = std::find_if(defs.begin(), defs.end(), [&](const ir::PropertyDef& d) { return d.name == name.text; });
+    if (def == defs.end()) {
+      sink_.Report(diag::Kind::kUnknownProperty, name.loc, ppath, name.text, owner);
+      SuggestName(sink_, name.loc, name.text, NamesOf(defs));
+      continue;
+    }
+    ir::Property prop{name.text, ToValue(ref, family), false};
+    checker.Check(prop.value, def->schema, fmt::format("property `{}`", name.text), ppath);
+    out.push_back(std::move(prop));
+  }
+  for (const ir::PropertyDef& def : defs) {
+    bool present = std::any_of(given.begin(), given.end(), [&](const auto& g) { return g.first.text == def.name; });
+    if (present) continue;
+    if (def.has_default) {
+      out.push_back(ir::Property{def.name, def.default_value, true});
+    } else if (def.required) {
+      sink_.Report(diag::Kind::kMissingProperty, owner_loc, path, def.name, owner);
+      sink_.AddNote(def.loc, fmt::format("declared in `{}`", def.declared_in.valid() ? st_.types[def.declared_in.value].name : owner));
+    }
+  }
+}
+
+void Analyzer::CollectNodes() {
+  for (const imports::LoadedFile& file : loaded_.files) {
+    if (!ContributesTopology(file)) continue;
+    for (const syntax::NodeTemplate& tpl : file.syntax.nodes) {
+      if (auto it = node_index_.find(tpl.name.text); it != node_index_.end()) {
+        sink_.Report(diag::Kind::kDuplicateTemplate, tpl.name.loc, Topo("node_templates.") + tpl.name.text,
+                     "node template", tpl.name.text);
+        sink_.AddNote(st_.nodes[it->second.value].loc, "first defined here");
+        continue;
+      }
+      ir::NodeId id{static_cast<uint32_t>(st_.nodes.size())};
+      ir::NodeTemplate node;
+      node.name = tpl.name.text;
+      node.loc = tpl.loc;
+      st_.nodes.push_back(std::move(node));
+      node_index_.emplace(tpl.name.text, id);
+      node_syntax_.push_back(&tpl);
+      node_family_.push_back(file.syntax.version.family);
+    }
+    for (const syntax::RelationshipTemplate& rel : file.syntax.relationship_templates) {
+      relationship_templates_.emplace(rel.name.text, &rel);
+    }
+  }
+  for (uint32_t i = 0; i < st_.nodes.size(); ++i) BuildNode(*node_syntax_[i], node_family_[i], ir::NodeId{i});
+}
+
+void Analyzer::BuildNode(const syntax::NodeTemplate& tpl_in, syntax::Family family, ir::NodeId id) {
+  const syntax::NodeTemplate* tpl = &tpl_in;
+  std::string path = Topo("node_templates.") + tpl->name.text;
+  ir::NodeTemplate& node = st_.nodes[id.value];
+  syntax::Name type_name = tpl->type;
+  if (type_name.empty() && !tpl->copy.empty()) {
+    auto it = node_index_.find(tpl->copy.text);
+    if (it == node_index_.end()) {
+      sink_.Report(diag::Kind::kUnknownTargetNode, tpl->copy.loc, path + ".copy", "`copy`", tpl->copy.text);
+      return;
+    }
+    type_name = node_syntax_[it->second.value]->type;
+  }
+  node.type = ResolveType(TypeKind::kNode, type_name, path + ".type");
+  if (!node.type.valid()) return;
+  const ir::Type& type = st_.types[node.type.value];
+  AssignProperties(tpl->properties, type.properties, type.name, path + ".properties", family, tpl->name.loc,
+                   node.properties);
+  for (const auto& [name, ref] : tpl->attributes) {
+    if (FindByName(const_cast<ir::Type&>(type).attributes, name.text) == nullptr &&
+        FindByName(const_cast<ir::Type&>(type).properties, name.text) == nullptr) {
+      sink_.Report(diag::Kind::kUnknownAttribute, name.loc, path + ".attributes." + name.text, name.text, type.name);
+      SuggestName(sink_, name.loc, name.text, NamesOf(type.attributes));
+      continue;
+    }
+    node.attributes.push_back(ir::Property{name.text, ToValue(ref, family), false});
+  }
+  BuildCapabilities(*tpl, family, node, path);
+  BuildInterfaces(*tpl, family, node, path);
+  for (const syntax::ArtifactDef& a : tpl->artifacts) {
+    ir::Artifact art;
+    art.name = a.name.text;
+    art.file = a.file.text;
+    art.repository = a.repository.text;
+    art.loc = a.loc;
+    if (!a.type.empty()) art.type = ResolveType(TypeKind::kArtifact, a.type, path + ".artifacts." + art.name + ".type");
+    node.artifacts.push_back(std::move(art));
+  }
+  BuildInstances(*tpl, node, path);
+}
+
+void Analyzer::BuildCapabilities(const syntax::NodeTemplate& tpl, syntax::Family family,
+                                 ir::NodeTemplate& node, const std::string& path) {
+  const ir::Type& type = st_.types[node.type.value];
+  for (const syntax::CapabilityAssignment& cap : tpl.capabilities) {
+    std::string cpath = path + ".capabilities." + cap.name.text;
+    const ir::CapabilityDef* def = nullptr;
+    for (const auto& c : type.capabilities) {
+      if (c.name == cap.name.text) def = &c;
+    }
+    bool cloudify_scalable = family == syntax::Family::kCloudify && cap.name.text == "scalable";
+    if (def == nullptr && !cloudify_scalable) {
+      sink_.Report(diag::Kind::kUnknownCapability, cap.loc, cpath, type.name, cap.name.text);
+      SuggestName(sink_, cap.loc, cap.name.text, NamesOf(type.capabilities));
+      continue;
+    }
+    ir::CapabilityValues values;
+    values.name = cap.name.text;
+    if (def != nullptr && def->type.valid()) {
+      values.type = def->type;
+      const ir::Type& cap_type = st_.types[def->type.value];
+      AssignProperties(cap.properties, cap_type.properties, cap_type.name, cpath + ".properties", family,
+                       cap.loc, values.properties);
+    } else {
+      for (const auto& [name, ref] : cap.properties) values.properties.push_back(ir::Property{name.text, ToValue(ref, family), false});
+    }
+    node.capabilities.push_back(std::move(values));
+  }
+}
+
+void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family family,
+                               ir::NodeTemplate& node, const std::string& path) {
+  const ir::Type& type = st_.types[node.type.value];
+  node.interfaces = type.interfaces;
+  // TOSCA interfaces declared by type only (`Standard: {type: ...}`) get the interface type's
+  // operations, so that templates may assign them.
+  for (ir::Interface& iface : node.interfaces) {
+    if (iface.type.empty()) continue;
+    ir::TypeId itype = Lookup(TypeKind::kInterface, iface.type);
+    if (!itype.valid() || st_.types[itype.value].interfaces.empty()) continue;
+    for (const ir::Operation& op : st_.types[itype.value].interfaces[0].operations) {
+      if (FindByName(iface.operations, op.name) == nullptr) iface.operations.push_back(ir::Operation{op.name, "", {}, op.loc});
+    }
+  }
+  for (const syntax::InterfaceDef& def : tpl.interfaces) {
+    std::string ipath = path + ".interfaces." + def.name.text;
+    ir::Interface* iface = FindByName(node.interfaces, def.name.text);
+    if (iface == nullptr) {
+      if (family == syntax::Family::kTosca) {
+        sink_.Report(diag::Kind::kUnknownInterface, def.loc, ipath, type.name, def.name.text);
+        SuggestName(sink_, def.loc, def.name.text, NamesOf(node.interfaces));
+        continue;
+      }
+      node.interfaces.push_back(ir::Interface{def.name.text, "", {}});  // Cloudify may add interfaces
+      iface = &node.interfaces.back();
+    }
+    for (const syntax::OperationDef& op : def.operations) {
+      ir::Operation* existing = FindByName(iface->operations, op.name.text);
+      if (existing == nullptr) {
+        if (family == syntax::Family::kTosca) {
+          sink_.Report(diag::Kind::kUnknownOperation, op.loc, ipath + "." + op.name.text, def.name.text, op.name.text);
+          SuggestName(sink_, op.loc, op.name.text, NamesOf(iface->operations));
+          continue;
+        }
+        iface->operations.push_back(ir::Operation{op.name.text, "", {}, op.loc});
+        existing = &iface->operations.back();
+      }
+      if (!op.implementation.empty()) {
+        existing->implementation = op.implementation.text;
+        if (family == syntax::Family::kCloudify) {
+          CheckImplementation(op.implementation.text, op.implementation.loc, ipath + "." + op.name.text);
+        }
+      }
+      existing->loc = op.loc;
+      for (const auto& [name, ref] : op.input_values) {
+        auto it = std::find_if(existing->inputs.begin(), existing->inputs.end(), [&](const auto& e) { return e.first == name.text; });
+        if (it == existing->inputs.end()) existing->inputs.emplace_back(name.text, ToValue(ref, family));
+        else it->second = ToValue(ref, family);
+      }
+    }
+    for (const auto& [name, ref] : def.input_values) {
+      for (ir::Operation& op : iface->operations) {
+        if (std::none_of(op.inputs.begin(), op.inputs.end(), [&](const auto& e) { return e.first == name.text; })) {
+          op.inputs.emplace_back(name.text, ToValue(ref, family));
+        }
+      }
+    }
+  }
+}
+
+void Analyzer::CheckImplementation(const std::string& impl, diag::Loc loc, const std::string& path) {
+  if (impl.empty() || IsScriptPath(impl)) return;
+  size_t dot = impl.find('.');
+  std::string plugin = impl.substr(0, dot);
+  if (dot == std::string::npos ||
+      std::find(plugin_names_.begin(), plugin_names_.end(), plugin) == plugin_names_.end()) {
+    sink_.Report(diag::Kind::kUnknownWorkflowPlugin, loc, path, impl, plugin);
+    std::vector<std::string_view> names(plugin_names_.begin(), plugin_names_.end());
+    SuggestName(sink_, loc, plugin, names);
+  }
+}
+
+void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate& node, const std::string& path) {
+  auto int_of = [](const ir::Property& p) -> std::optional<int64_t> {
+    if (p.value.kind == ir::Value::Kind::kInt) return p.value.i;
+    return std::nullopt;
+  };
+  if (tpl.instances.valid()) {
+    const yaml::Document& doc = *tpl.instances.doc;
+    yaml::NodeId deploy = doc.Find(tpl.instances.id, "deploy");
+    if (deploy.valid()) {
+      const yaml::Node& n = doc[deploy];
+      if (n.kind != yaml::Kind::kInt || n.number.i < 0) {
+        sink_.Report(diag::Kind::kBadInstances, doc.LocOf(deploy), path + ".instances.deploy",
+                     fmt::format("`deploy` must be a non-negative integer, found `{}`", n.text));
+      } else {
+        node.instances.initial = n.number.i;
+      }
+    }
+  }
+  for (const ir::CapabilityValues& cap : node.capabilities) {
+    if (cap.name != "scalable") continue;
+    for (const ir::Property& p : cap.properties) {
+      auto v = int_of(p);
+      if (!v) continue;
+      if (p.name == "default_instances") node.instances.initial = *v;
+      if (p.name == "min_instances") node.instances.min = *v;
+      if (p.name == "max_instances") node.instances.max = *v;
+    }
+    bool has_default = std::any_of(cap.properties.begin(), cap.properties.end(), [](const ir::Property& p) {
+      return p.name == "default_instances" && !p.from_default;
+    });
+    if (!has_default) node.instances.initial = std::max<int64_t>(node.instances.min, 1);
+    if (node.instances.max >= 0 && node.instances.min > node.instances.max) {
+      sink_.Report(diag::Kind::kBadInstances, node.loc, path + ".capabilities.scalable",
+                   fmt::format("min_instances {} exceeds max_instances {}", node.instances.min, node.instances.max));
+    } else if (node.instances.initial < node.instances.min ||
+               (node.instances.max >= 0 && node.instances.initial > node.instances.max)) {
+      sink_.Report(diag::Kind::kBadInstances, node.loc, path + ".capabilities.scalable",
+                   fmt::format("default_instances {} is outside [{}, {}]", node.instances.initial,
+                               node.instances.min, node.instances.max));
+    }
+  }
+}
+
+void Analyzer::BuildRelationships() {
+  for (uint32_t i = 0; i < st_.nodes.size(); ++i) {
+    if (!st_.nodes[i].type.valid()) continue;
+    const syntax::NodeTemplate& tpl = *node_syntax_[i];
+    for (size_t r = 0; r < tpl.relationships.size(); ++r) {
+      BuildRelationship(tpl.relationships[r], node_family_[i], ir::NodeId{i}, r);
+    }
+    if (node_family_[i] == syntax::Family::kTosca) CheckRequirementCounts(tpl, st_.types[st_.nodes[i].type.value]);
+  }
+}
+
+void Analyzer::CheckRequirementCounts(const syntax::NodeTemplate& tpl, const ir::Type& type) {
+  for (const ir::RequirementDef& req : type.requirements) {
+    std::vector<const syntax::RelationshipAssignment*> uses;
+    for (const auto& rel : tpl.relationships) {
+      if (rel.requirement.text == req.name) uses.push_back(&rel);
+    }
+    if (uses.size() <= req.max) continue;
+    std::string allowed = req.max == UINT32_MAX ? "" : fmt::format("at most {}", req.max);
+    sink_.Report(diag::Kind::kRequirementOccurrences, uses[req.max]->loc,
+                 Topo("node_templates.") + tpl.name.text + ".requirements", req.name, tpl.name.text,
+                 uses.size(), allowed);
+    sink_.AddNote(req.loc, fmt::format("`{}` declares occurrences [{}, {}]", req.name, req.min, req.max));
+  }
+}
+
+void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, syntax::Family family,
+                                 ir::NodeId source, size_t index) {
+  const ir::NodeTemplate& src = st_.nodes[source.value];
+  const ir::Type& src_type = st_.types[src.type.value];
+  std::string path = family == syntax::Family::kTosca
+                         ? Topo("") + fmt::format("node_templates.{}.requirements[{}].{}", src.name, index, rel.requirement.text)
+                         : Topo("") + fmt::format("node_templates.{}.relationships[{}]", src.name, index);
+  const ir::RequirementDef* req = nullptr;
+  if (family == syntax::Family::kTosca) {
+    for (const auto& r : src_type.requirements) {
+      if (r.name == rel.requirement.text) req = &r;
+    }
+    if (req == nullptr) {
+      sink_.Report(diag::Kind::kUnknownRequirement, rel.requirement.loc, path, src_type.name, rel.requirement.text);
+      SuggestName(sink_, rel.requirement.loc, rel.requirement.text, NamesOf(src_type.requirements));
+      return;
+    }
+  }
+  ir::Relationship out;
+  out.source = source;
+  out.requirement = rel.requirement.text;
+  out.loc = rel.loc;
+  // The relationship type: a relationship template, a type, or the requirement's default.
+  if (!rel.relationship.empty()) {
+    if (auto it = relationship_templates_.find(rel.relationship.text); it != relationship_templates_.end()) {
+      out.type = ResolveType(TypeKind::kRelationship, it->second->type, path + ".relationship");
+      AssignProperties(it->second->properties, out.type.valid() ? st_.types[out.type.value].properties : std::vector<ir::PropertyDef>{},
+                       rel.relationship.text, Topo("relationship_templates.") + rel.relationship.text + ".properties", family,
+                       it->second->loc, out.properties);
+    } else {
+      out.type = ResolveType(TypeKind::kRelationship, rel.relationship, path + (family == syntax::Family::kTosca ? ".relationship" : ".type"));
+      if (!out.type.valid()) return;
+    }
+  } else if (req != nullptr && req->relationship.valid()) {
+    out.type = req->relationship;
+  } else if (family == syntax::Family::kTosca) {
+    out.type = Lookup(TypeKind::kRelationship, "tosca.relationships.DependsOn");
+  }
+  if (out.type.valid()) {
+    const ir::Type& rtype = st_.types[out.type.value];
+    out.hosted_on = st_.DerivesFrom(out.type, Lookup(TypeKind::kRelationship, "tosca.relationships.HostedOn")) ||
+                    st_.DerivesFrom(out.type, Lookup(TypeKind::kRelationship, "cloudify.relationships.contained_in"));
+    out.source_interfaces = family == syntax::Family::kTosca ? rtype.interfaces : rtype.source_interfaces;
+    out.target_interfaces = rtype.target_interfaces;
+    if (rel.relationship.empty() || relationship_templates_.count(rel.relationship.text) == 0) {
+      AssignProperties(rel.properties, rtype.properties, rtype.name, path + ".properties", family, rel.loc, out.properties);
+    }
+  }
+  // The target node.
+  if (rel.node.empty()) {
+    sink_.Report(diag::Kind::kDanglingRequirement, rel.loc, path, rel.requirement.text, src.name);
+    return;
+  }
+  auto target_it = node_index_.find(rel.node.text);
+  if (target_it == node_index_.end()) {
+    if (family == syntax::Family::kTosca && Lookup(TypeKind::kNode, rel.node.text).valid()) {
+      // A node type: an abstract requirement the orchestrator fulfils at deploy time.
+      sink_.Report(diag::Kind::kDanglingRequirement, rel.node.loc, path, rel.requirement.text, src.name);
+      return;
+    }
+    std::string what = family == syntax::Family::kTosca ? fmt::format("requirement `{}`", rel.requirement.text)
+                                                        : std::string("relationship");
+    sink_.Report(diag::Kind::kUnknownTargetNode, rel.node.loc, path, what, rel.node.text);
+    std::vector<std::string_view> names;
+    for (const auto& n : st_.nodes) names.push_back(n.name);
+    SuggestName(sink_, rel.node.loc, rel.node.text, names);
+    return;
+  }
+  out.target = target_it->second;
+  if (out.target == source) {
+    sink_.Report(diag::Kind::kSelfRelationship, rel.node.loc, path, src.name);
+    return;
+  }
+  if (family == syntax::Family::kTosca && st_.nodes[out.target.value].type.valid()) {
+    CheckTargetSatisfies(req, rel, out.target, out, path);
+  }
+  ir::RelationshipId id{static_cast<uint32_t>(st_.relationships.size())};
+  st_.relationships.push_back(std::move(out));
+  st_.nodes[source.value].relationships.push_back(id);
+}
+
+void Analyzer::CheckTargetSatisfies(const ir::RequirementDef* req, const syntax::RelationshipAssignment& rel,
+                                    ir::NodeId target, ir::Relationship& out, const std::string& path) {
+  const ir::NodeTemplate& tgt = st_.nodes[target.value];
+  const ir::Type& tgt_type = st_.types[tgt.type.value];
+  auto fail = [&](const std::string& why) {
+    sink_.Report(diag::Kind::kTargetCannotSatisfy, rel.node.loc, path, tgt.name, tgt_type.name, rel.requirement.text, why);
+    if (req != nullptr) sink_.AddNote(req->loc, "requirement declared here");
+  };
+  if (req != nullptr && req->node.valid() && !st_.DerivesFrom(tgt.type, req->node)) {
+    fail(fmt::format("it is not a `{}`", st_.types[req->node.value].name));
+    return;
+  }
+  // Which capability of the target: named in the assignment, else the first of the required type.
+  if (!rel.capability.empty()) {
+    for (const auto& c : tgt_type.capabilities) {
+      if (c.name == rel.capability.text) {
+        out.capability = c.name;
+        return;
+      }
+    }
+    ir::TypeId ctype = Lookup(TypeKind::kCapability, rel.capability.text);
+    if (!ctype.valid()) {
+      fail(fmt::format("it has no capability `{}`", rel.capability.text));
+      return;
+    }
+    for (const auto& c : tgt_type.capabilities) {
+      if (c.type.valid() && st_.DerivesFrom(c.type, ctype)) {
+        out.capability = c.name;
+        return;
+      }
+    }
+    fail(fmt::format("it has no capability of type `{}`", st_.types[ctype.value].name));
+    return;
+  }
+  if (req == nullptr || !req->capability.valid()) return;
+  for (const auto& c : tgt_type.capabilities) {
+    if (c.type.valid() && st_.DerivesFrom(c.type, req->capability)) {
+      out.capability = c.name;
+      return;
+    }
+  }
+  fail(fmt::format("it offers no capability of type `{}`", st_.types[req->capability.value].name));
+}
+
+void Analyzer::CheckRelationshipGraph() {
+  // A node contained in two hosts.
+  for (const ir::NodeTemplate& node : st_.nodes) {
+    const ir::Relationship* first_host = nullptr;
+    for (ir::RelationshipId rid : node.relationships) {
+      const ir::Relationship& r = st_.relationships[rid.value];
+      if (!r.hosted_on) continue;
+      if (first_host == nullptr) {
+        first_host = &r;
+        continue;
+      }
+      sink_.Report(diag::Kind::kTwoHosts, r.loc, Topo("node_templates.") + node.name, node.name,
+                   st_.nodes[first_host->target.value].name, st_.nodes[r.target.value].name);
+      sink_.AddNote(first_host->loc, "first host here");
+    }
+  }
+  // Cycles: iterative DFS with colours; each back edge closes one cycle, reported with its path.
+  const size_t n = st_.nodes.size();
+  std::vector<uint8_t> colour(n, 0);
+  std::vector<uint32_t> stack;
+  std::vector<size_t> next_edge(n, 0);
+  for (uint32_t start = 0; start < n; ++start) {
+    if (colour[start] != 0) continue;
+    stack.push_back(start);
+    colour[start] = 1;
+    while (!stack.empty()) {
+      uint32_t v = stack.back();
+      const auto& edges = st_.nodes[v].relationships;
+      if (next_edge[v] == edges.size()) {
+        colour[v] = 2;
+        stack.pop_back();
+        continue;
+      }
+      const ir::Relationship& r = st_.relationships[edges[next_edge[v]++].value];
+      uint32_t w = r.target.value;
+      if (colour[w] == 0) {
+        colour[w] = 1;
+        stack.push_back(w);
+      } else if (colour[w] == 1) {
+        auto from = std::find(stack.begin(), stack.end(), w);
+        std::string text;
+        for (auto it = from; it != stack.end(); ++it) text += st_.nodes[*it].name + " -> ";
+        text += st_.nodes[w].name;
+        sink_.Report(diag::Kind::kRelationshipCycle, r.loc, Topo("node_templates.") + st_.nodes[v].name, text);
+        sink_.AddNote(st_.nodes[w].loc, "a deployment would wait forever: each node waits for the next");
+      }
+    }
+  }
+}
+
+auto Analyzer::BuildPolicy(const syntax::Policy& policy, syntax::Family family, const std::string& path)
+    -> ir::Policy {
+  ir::Policy out;
+  out.name = policy.name.text;
+  out.loc = policy.loc;
+  out.type = ResolveType(TypeKind::kPolicy, policy.type, path + ".type");
+  if (out.type.valid()) {
+    AssignProperties(policy.properties, st_.types[out.type.value].properties, st_.types[out.type.value].name,
+                     path + ".properties", family, policy.loc, out.properties);
+  }
+  for (const syntax::Name& t : policy.targets) {
+    out.targets.push_back(t.text);
+    bool is_node = node_index_.count(t.text) != 0;
+    bool is_group = false;
+    for (const imports::LoadedFile& f : loaded_.files) {
+      for (const syntax::Group& g : f.syntax.groups) is_group |= g.name.text == t.text;
+    }
+    if (!is_node && !is_group) sink_.Report(diag::Kind::kUnknownPolicyTarget, t.loc, path + ".targets", out.name, t.text);
+  }
+  for (const syntax::PolicyTrigger& trigger : policy.triggers) {
+    ir::Trigger tr;
+    tr.name = trigger.name.text;
+    tr.type = trigger.type.text;
+    if (!trigger.type.empty() &&
+        std::find(trigger_names_.begin(), trigger_names_.end(), trigger.type.text) == trigger_names_.end()) {
+      sink_.Report(diag::Kind::kUnknownTrigger, trigger.type.loc, path + ".triggers." + tr.name, trigger.type.text);
+      std::vector<std::string_view> names(trigger_names_.begin(), trigger_names_.end());
+      SuggestName(sink_, trigger.type.loc, trigger.type.text, names);
+    }
+    for (const auto& [name, ref] : trigger.parameters) tr.parameters.emplace_back(name.text, ToValue(ref, family));
+    out.triggers.push_back(std::move(tr));
+  }
+  return out;
+}
+
+void Analyzer::CollectGroupsAndPolicies() {
+  for (const imports::LoadedFile& file : loaded_.files) {
+    if (!ContributesTopology(file)) continue;
+    syntax::Family family = file.syntax.version.family;
+    for (const syntax::Group& g : file.syntax.groups) {
+      std::string path = Topo("groups.") + g.name.text;
+      ir::Group group;
+      group.name = g.name.text;
+      group.loc = g.loc;
+      if (!g.type.empty()) {
+        group.type = ResolveType(TypeKind::kGroup, g.type, path + ".type");
+        if (group.type.valid()) {
+          AssignProperties(g.properties, st_.types[group.type.value].properties, st_.types[group.type.value].name,
+                           path + ".properties", family, g.loc, group.properties);
+        }
+      }
+      for (const syntax::Name& m : g.members) {
+        auto it = node_index_.find(m.text);
+        if (it != node_index_.end()) {
+          group.members.push_back(it->second);
+          continue;
+        }
+        bool is_group = std::any_of(file.syntax.groups.begin(), file.syntax.groups.end(),
+                                    [&](const syntax::Group& other) { return other.name.text == m.text; });
+        if (is_group && family == syntax::Family::kCloudify) {
+          group.member_groups.push_back(m.text);
+          continue;
+        }
+        sink_.Report(diag::Kind::kUnknownMember, m.loc, path + ".members", group.name, m.text);
+        std::vector<std::string_view> names;
+        for (const auto& n : st_.nodes) names.push_back(n.name);
+        SuggestName(sink_, m.loc, m.text, names);
+      }
+      for (const syntax::Policy& p : g.policies) {
+        group.policies.push_back(BuildPolicy(p, family, path + ".policies." + p.name.text));
+      }
+      CheckGroupMemberTypes(group, g, path);
+      st_.groups.push_back(std::move(group));
+    }
+    for (const syntax::Policy& p : file.syntax.policies) {
+      st_.policies.push_back(BuildPolicy(p, family, Topo("policies.") + p.name.text));
+    }
+  }
+}
+
+void Analyzer::CheckGroupMemberTypes(const ir::Group& group, const syntax::Group& g, const std::string& path) {
+  if (!group.type.valid()) return;
+  const ir::Type& gtype = st_.types[group.type.value];
+  if (gtype.valid_types.empty()) return;
+  for (size_t i = 0; i < group.members.size(); ++i) {
+    const ir::NodeTemplate& member = st_.nodes[group.members[i].value];
+    if (!member.type.valid()) continue;
+    bool ok = std::any_of(gtype.valid_types.begin(), gtype.valid_types.end(),
+                          [&](ir::TypeId t) { return st_.DerivesFrom(member.type, t); });
+    if (ok) continue;
+    std::string allowed;
+    for (ir::TypeId t : gtype.valid_types) allowed += (allowed.empty() ? "`" : ", `") + st_.types[t.value].name + "`";
+    diag::Loc loc = member.loc;
+    for (const syntax::Name& m : g.members) {
+      if (m.text == member.name) loc = m.loc;
+    }
+    sink_.Report(diag::Kind::kInvalidMemberType, loc, path + ".members", member.name, group.name, allowed);
+    sink_.AddNote(gtype.loc, fmt::format("`{}` declares its members", gtype.name));
+  }
+}
+
+void Analyzer::CheckUnusedInputs() {
+  for (size_t i = 0; i < st_.inputs.size(); ++i) {
+    if (input_used_[i]) continue;
+    sink_.Report(diag::Kind::kUnusedInput, st_.inputs[i].loc, Topo("inputs.") + st_.inputs[i].name, st_.inputs[i].name);
+  }
+}
+
+void Analyzer::CollectOutputs() {
+  for (const imports::LoadedFile& file : loaded_.files) {
+    if (!ContributesTopology(file)) continue;
+    for (const syntax::Output& o : file.syntax.outputs) {
+      ir::Output out;
+      out.name = o.name.text;
+      out.description = o.description;
+      out.loc = o.name.loc;
+      out.value = ToValue(o.value, file.syntax.version.family);
+      st_.outputs.push_back(std::move(out));
+    }
+  }
+}
+
+void Analyzer::CollectWorkflows() {
+  for (const imports::LoadedFile& file : loaded_.files) {
+    for (const syntax::Workflow& wf : file.syntax.workflows) {
+      ir::Workflow out;
+      out.name = wf.name.text;
+      out.mapping = wf.mapping.text;
+      for (const auto& p : wf.parameters) out.parameters.push_back(ConvertPropertyDef(p, {}, file.syntax.version.family, false));
+      if (!file.is_profile) CheckImplementation(out.mapping, wf.mapping.loc, "workflows." + out.name);
+      st_.workflows.push_back(std::move(out));
+    }
+  }
+}
+
+auto Analyzer::Run() -> ir::ServiceTemplate {
+  if (loaded_.files.empty()) return st_;
+  const syntax::File& root = loaded_.files[0].syntax;
+  st_.dialect = root.version.Name();
+  st_.description = root.description;
+  for (const imports::LoadedFile& f : loaded_.files) {
+    for (const syntax::Plugin& p : f.syntax.plugins) plugin_names_.push_back(p.name.text);
+    for (const syntax::PolicyTriggerType& t : f.syntax.policy_triggers) trigger_names_.push_back(t.name.text);
+  }
+  CollectTypes();
+  ResolveParents();
+  FlattenTypes();
+  CheckTypeDefinitions();
+  CollectInputs();
+  CollectNodes();
+  BuildRelationships();
+  CheckRelationshipGraph();
+  CollectGroupsAndPolicies();
+  CollectOutputs();
+  CollectWorkflows();
+  input_used_.assign(st_.inputs.size(), false);
+  CheckAllFunctions();
+  CheckUnusedInputs();
+  if (root.has_topology && st_.nodes.empty()) {
+    sink_.Report(diag::Kind::kEmptyTopology, diag::Loc{loaded_.files[0].syntax.id, 1, 1}, "");
+  }
+  return std::move(st_);
+}
+
+}  // namespace toscac::sema

@@ -1,0 +1,460 @@
+// libyaml event adapter: the only place that touches libyaml. Its errors become diagnostics.
+#include "frontend/yaml/yaml_tree.h"
+
+#include <yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace toscac::yaml {
+
+auto KindName(Kind kind) -> std::string_view {
+  switch (kind) {
+    case Kind::kNull:
+      return "null";
+    case Kind::kBool:
+      return "boolean";
+    case Kind::kInt:
+      return "integer";
+    case Kind::kFloat:
+      return "float";
+    case Kind::kString:
+      return "string";
+    case Kind::kSeq:
+      return "list";
+    case Kind::kMap:
+      return "map";
+  }
+  return "?";
+}
+
+auto Document::Find(NodeId map, std::string_view key) const -> NodeId {
+  if (!IsMap(map)) return {};
+  const auto& children = nodes[map.value].children;
+  for (size_t i = 0; i + 1 < children.size(); i += 2) {
+    if (nodes[children[i].value].text == key) return children[i + 1];
+  }
+  return {};
+}
+
+auto Document::Size(NodeId id) const -> size_t {
+  if (!id.valid()) return 0;
+  const Node& n = nodes[id.value];
+  if (n.kind == Kind::kMap) return n.children.size() / 2;
+  return n.children.size();
+}
+
+namespace {
+
+auto IsDigits(std::string_view s, int base) -> bool {
+  if (s.empty()) return false;
+  for (char c : s) {
+    bool ok = base == 16 ? std::isxdigit(static_cast<unsigned char>(c)) != 0
+              : base == 8 ? (c >= '0' && c <= '7')
+                          : (c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+auto IsCoreFloat(std::string_view s) -> bool {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  size_t int_digits = 0, frac_digits = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++int_digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++frac_digits;
+  }
+  if (int_digits + frac_digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    size_t exp_digits = 0;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == s.size();
+}
+
+auto ParseInt(std::string_view digits, int base, bool negative, Node& node) -> bool {
+  errno = 0;
+  std::string copy(digits);
+  char* end = nullptr;
+  unsigned long long magnitude = std::strtoull(copy.c_str(), &end, base);
+  if (errno == ERANGE || magnitude > static_cast<unsigned long long>(INT64_MAX) + negative) {
+    return false;  // out of range: keep as float below
+  }
+  node.kind = Kind::kInt;
+  node.number.i = negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
+  return true;
+}
+
+}  // namespace
+
+auto ResolvePlain(std::string_view s, Node& node) -> void {
+  node.kind = Kind::kString;
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") {
+    node.kind = Kind::kNull;
+    return;
+  }
+  if (s == "true" || s == "True" || s == "TRUE") {
+    node.kind = Kind::kBool;
+    node.number.b = true;
+    return;
+  }
+  if (s == "false" || s == "False" || s == "FALSE") {
+    node.kind = Kind::kBool;
+    node.number.b = false;
+    return;
+  }
+  char first = s[0];
+  if (!(std::isdigit(static_cast<unsigned char>(first)) || first == '-' || first == '+' ||
+        first == '.')) {
+    return;  // fast path: most scalars are words
+  }
+  if (s.size() > 2 && s[0] == '0' && s[1] == 'o' && IsDigits(s.substr(2), 8)) {
+    if (ParseInt(s.substr(2), 8, false, node)) return;
+  }
+  if (s.size() > 2 && s[0] == '0' && s[1] == 'x' && IsDigits(s.substr(2), 16)) {
+    if (ParseInt(s.substr(2), 16, false, node)) return;
+  }
+  bool negative = first == '-';
+  std::string_view unsigned_part = (first == '-' || first == '+') ? s.substr(1) : s;
+  if (IsDigits(unsigned_part, 10)) {
+    if (ParseInt(unsigned_part, 10, negative, node)) return;
+    node.kind = Kind::kFloat;
+    node.number.f = std::strtod(std::string(s).c_str(), nullptr);
+    return;
+  }
+  if (unsigned_part == ".inf" || unsigned_part == ".Inf" || unsigned_part == ".INF") {
+    node.kind = Kind::kFloat;
+    node.number.f = negative ? -HUGE_VAL : HUGE_VAL;
+    return;
+  }
+  if (s == ".nan" || s == ".NaN" || s == ".NAN") {
+    node.kind = Kind::kFloat;
+    node.number.f = NAN;
+    return;
+  }
+  if (IsCoreFloat(s)) {
+    node.kind = Kind::kFloat;
+    node.number.f = std::strtod(std::string(s).c_str(), nullptr);
+  }
+}
+
+namespace {
+
+constexpr std::string_view kTagPrefix = "tag:yaml.org,2002:";
+
+// Builds Documents from the event stream. Collections are open on a stack until their end event.
+class TreeBuilder {
+ public:
+  TreeBuilder(diag::FileId file, diag::Sink& sink, const ParseOptions& options)
+      : file_(file), sink_(sink), options_(options) {}
+
+  auto Run(std::string_view text) -> std::vector<Document>;
+
+ private:
+  struct Open {
+    NodeId id;
+    uint64_t weight;  // expanded node count of this collection so far
+  };
+
+  auto Loc(const yaml_mark_t& mark) const -> diag::Loc {
+    return diag::Loc{file_, static_cast<uint32_t>(mark.line + 1),
+                     static_cast<uint32_t>(mark.column + 1)};
+  }
+  void ReportParserError(const yaml_parser_t& parser);
+  auto NewNode(Kind kind, const yaml_mark_t& mark) -> NodeId;
+  // Adds a finished node (weight = its expanded size) to the open collection, or makes it root.
+  auto Attach(NodeId id, uint64_t weight, const yaml_mark_t& mark) -> bool;
+  void Anchor(const yaml_char_t* anchor, NodeId id);
+  auto Scalar(const yaml_event_t& event) -> NodeId;
+  auto CloseMap(NodeId id) -> void;
+  void MergeKeys(NodeId map);
+
+  diag::FileId file_;
+  diag::Sink& sink_;
+  const ParseOptions& options_;
+  Document doc_;
+  std::vector<Open> stack_;
+  std::unordered_map<std::string, std::pair<NodeId, uint64_t>> anchors_;
+  std::vector<uint64_t> weights_;  // per node, expanded size (filled when a node is finished)
+  uint64_t alias_expansion_ = 0;
+  bool failed_ = false;
+};
+
+void TreeBuilder::ReportParserError(const yaml_parser_t& parser) {
+  std::string problem = parser.problem ? parser.problem : "unknown problem";
+  if (parser.context) problem = std::string(parser.context) + ": " + problem;
+  diag::Kind kind =
+      parser.error == YAML_READER_ERROR ? diag::Kind::kYamlNotUtf8 : diag::Kind::kYamlSyntax;
+  diag::Loc loc = Loc(parser.problem_mark);
+  if (parser.error == YAML_READER_ERROR) {
+    loc = diag::Loc{file_, 0, 0};
+    sink_.Report(kind, loc, "");
+    sink_.AddNote(loc, fmt::format("libyaml: {} at byte {}", problem, parser.problem_offset));
+    return;
+  }
+  sink_.Report(kind, loc, "", problem);
+  bool same_place = parser.context_mark.line == parser.problem_mark.line &&
+                    parser.context_mark.column == parser.problem_mark.column;
+  if (parser.context && !same_place) sink_.AddNote(Loc(parser.context_mark), "while reading this");
+}
+
+auto TreeBuilder::NewNode(Kind kind, const yaml_mark_t& mark) -> NodeId {
+  Node node;
+  node.kind = kind;
+  node.line = static_cast<uint32_t>(mark.line + 1);
+  node.col = static_cast<uint32_t>(mark.column + 1);
+  doc_.nodes.push_back(std::move(node));
+  weights_.push_back(1);
+  return NodeId{static_cast<uint32_t>(doc_.nodes.size() - 1)};
+}
+
+auto TreeBuilder::Attach(NodeId id, uint64_t weight, const yaml_mark_t& mark) -> bool {
+  if (stack_.empty()) {
+    doc_.root = id;
+    return true;
+  }
+  Open& parent = stack_.back();
+  Node& p = doc_.nodes[parent.id.value];
+  bool is_key = p.kind == Kind::kMap && p.children.size() % 2 == 0;
+  if (is_key && !doc_.IsScalar(id)) {
+    sink_.Report(diag::Kind::kYamlComplexKey, Loc(mark), "");
+    failed_ = true;
+    return false;
+  }
+  p.children.push_back(id);
+  parent.weight += weight;
+  return true;
+}
+
+void TreeBuilder::Anchor(const yaml_char_t* anchor, NodeId id) {
+  if (anchor == nullptr) return;
+  anchors_[reinterpret_cast<const char*>(anchor)] = {id, 0};
+}
+
+auto TreeBuilder::Scalar(const yaml_event_t& event) -> NodeId {
+  const auto& s = event.data.scalar;
+  NodeId id = NewNode(Kind::kString, event.start_mark);
+  Node& node = doc_.nodes[id.value];
+  node.text.assign(reinterpret_cast<const char*>(s.value), s.length);
+  std::string_view tag = s.tag ? reinterpret_cast<const char*>(s.tag) : "";
+  if (tag.empty()) {
+    if (s.style == YAML_PLAIN_SCALAR_STYLE) {
+      ResolvePlain(node.text, node);
+    } else {
+      node.plain = false;
+    }
+    return id;
+  }
+  node.plain = false;
+  if (tag == "!" || tag.substr(0, kTagPrefix.size()) != kTagPrefix) {
+    if (tag != "!") sink_.Report(diag::Kind::kYamlUnknownTag, Loc(event.start_mark), "", tag);
+    return id;
+  }
+  std::string_view name = tag.substr(kTagPrefix.size());
+  if (name == "str") return id;
+  Node probe;
+  ResolvePlain(node.text, probe);
+  bool matches = (name == "int" && probe.kind == Kind::kInt) ||
+                 (name == "float" && (probe.kind == Kind::kFloat || probe.kind == Kind::kInt)) ||
+                 (name == "bool" && probe.kind == Kind::kBool) ||
+                 (name == "null" && probe.kind == Kind::kNull);
+  if (matches) {
+    node.kind = probe.kind;
+    node.number = probe.number;
+    if (name == "float" && probe.kind == Kind::kInt) {
+      node.kind = Kind::kFloat;
+      node.number.f = static_cast<double>(probe.number.i);
+    }
+  } else {
+    sink_.Report(diag::Kind::kYamlUnknownTag, Loc(event.start_mark), "", tag);
+  }
+  return id;
+}
+
+// YAML 1.1 merge keys (`<<: *base`), still common in blueprints: entries of the merged maps that
+// the map does not define itself are appended.
+void TreeBuilder::MergeKeys(NodeId map) {
+  auto& children = doc_.nodes[map.value].children;
+  std::vector<NodeId> sources;
+  std::vector<NodeId> kept;
+  for (size_t i = 0; i + 1 < children.size(); i += 2) {
+    const Node& key = doc_.nodes[children[i].value];
+    if (key.plain && key.text == "<<") {
+      NodeId value = children[i + 1];
+      if (doc_.IsMap(value)) sources.push_back(value);
+      if (doc_.IsSeq(value)) {
+        for (NodeId item : doc_.nodes[value.value].children) {
+          if (doc_.IsMap(item)) sources.push_back(item);
+        }
+      }
+    } else {
+      kept.push_back(children[i]);
+      kept.push_back(children[i + 1]);
+    }
+  }
+  if (sources.empty()) return;
+  for (NodeId source : sources) {
+    const auto& entries = doc_.nodes[source.value].children;
+    for (size_t i = 0; i + 1 < entries.size(); i += 2) {
+      bool present = false;
+      for (size_t j = 0; j < kept.size(); j += 2) {
+        if (doc_.nodes[kept[j].value].text == doc_.nodes[entries[i].value].text) present = true;
+      }
+      if (!present) {
+        kept.push_back(entries[i]);
+        kept.push_back(entries[i + 1]);
+      }
+    }
+  }
+  doc_.nodes[map.value].children = std::move(kept);
+}
+
+auto TreeBuilder::CloseMap(NodeId id) -> void {
+  MergeKeys(id);
+  auto& children = doc_.nodes[id.value].children;
+  // Report each repeated key, then keep only its first entry so that later stages see one.
+  std::vector<bool> drop(children.size() / 2, false);
+  auto report = [&](size_t i, size_t first) {
+    const Node& key = doc_.nodes[children[i].value];
+    sink_.Report(diag::Kind::kYamlDuplicateKey, doc_.LocOf(children[i]), "", key.text);
+    sink_.AddNote(doc_.LocOf(children[first]), "first defined here");
+    drop[i / 2] = true;
+  };
+  if (children.size() <= 16) {
+    for (size_t i = 2; i < children.size(); i += 2) {
+      for (size_t j = 0; j < i; j += 2) {
+        if (!drop[j / 2] && doc_.nodes[children[i].value].text == doc_.nodes[children[j].value].text) {
+          report(i, j);
+          break;
+        }
+      }
+    }
+  } else {
+    std::unordered_map<std::string_view, size_t> seen;
+    seen.reserve(children.size() / 2);
+    for (size_t i = 0; i < children.size(); i += 2) {
+      auto [it, inserted] = seen.emplace(doc_.nodes[children[i].value].text, i);
+      if (!inserted) report(i, it->second);
+    }
+  }
+  if (std::find(drop.begin(), drop.end(), true) == drop.end()) return;
+  std::vector<NodeId> kept;
+  for (size_t i = 0; i < children.size(); i += 2) {
+    if (drop[i / 2]) continue;
+    kept.push_back(children[i]);
+    kept.push_back(children[i + 1]);
+  }
+  children = std::move(kept);
+}
+
+auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
+  std::vector<Document> docs;
+  yaml_parser_t parser;
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                               text.size());
+  bool done = false;
+  while (!done) {
+    yaml_event_t event;
+    if (!yaml_parser_parse(&parser, &event)) {
+      ReportParserError(parser);
+      break;
+    }
+    switch (event.type) {
+      case YAML_DOCUMENT_START_EVENT:
+        doc_ = Document{};
+        doc_.file = file_;
+        weights_.clear();
+        anchors_.clear();
+        alias_expansion_ = 0;
+        failed_ = false;
+        break;
+      case YAML_DOCUMENT_END_EVENT:
+        if (!failed_) docs.push_back(std::move(doc_));
+        break;
+      case YAML_SCALAR_EVENT: {
+        NodeId id = Scalar(event);
+        Anchor(event.data.scalar.anchor, id);
+        if (!Attach(id, 1, event.start_mark)) done = true;
+        break;
+      }
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT: {
+        bool is_map = event.type == YAML_MAPPING_START_EVENT;
+        if (stack_.size() >= options_.max_depth) {
+          sink_.Report(diag::Kind::kYamlTooDeep, Loc(event.start_mark), "", options_.max_depth);
+          failed_ = done = true;
+          break;
+        }
+        NodeId id = NewNode(is_map ? Kind::kMap : Kind::kSeq, event.start_mark);
+        Anchor(is_map ? event.data.mapping_start.anchor : event.data.sequence_start.anchor, id);
+        stack_.push_back(Open{id, 1});
+        break;
+      }
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: {
+        Open open = stack_.back();
+        stack_.pop_back();
+        if (event.type == YAML_MAPPING_END_EVENT) CloseMap(open.id);
+        weights_[open.id.value] = open.weight;
+        if (!Attach(open.id, open.weight, event.start_mark)) done = true;
+        break;
+      }
+      case YAML_ALIAS_EVENT: {
+        std::string name = reinterpret_cast<const char*>(event.data.alias.anchor);
+        auto it = anchors_.find(name);
+        if (it == anchors_.end()) {
+          sink_.Report(diag::Kind::kYamlUnknownAlias, Loc(event.start_mark), "", name);
+          failed_ = done = true;
+          break;
+        }
+        bool recursive = false;
+        for (const Open& open : stack_) recursive |= open.id.value == it->second.first.value;
+        if (recursive) {
+          sink_.Report(diag::Kind::kYamlRecursiveAlias, Loc(event.start_mark), "", name);
+          failed_ = done = true;
+          break;
+        }
+        uint64_t weight = weights_[it->second.first.value];
+        alias_expansion_ += weight;
+        if (alias_expansion_ > options_.max_alias_expansion) {
+          sink_.Report(diag::Kind::kYamlAliasBomb, Loc(event.start_mark), "",
+                       options_.max_alias_expansion);
+          failed_ = done = true;
+          break;
+        }
+        if (!Attach(it->second.first, weight, event.start_mark)) done = true;
+        break;
+      }
+      case YAML_STREAM_END_EVENT:
+        done = true;
+        break;
+      default:
+        break;
+    }
+    yaml_event_delete(&event);
+  }
+  yaml_parser_delete(&parser);
+  return docs;
+}
+
+}  // namespace
+
+auto Parse(diag::FileId file, std::string_view text, diag::Sink& sink, const ParseOptions& options)
+    -> std::vector<Document> {
+  TreeBuilder builder(file, sink, options);
+  return builder.Run(text);
+}
+
+}  // namespace toscac::yaml

@@ -1,0 +1,78 @@
+// A located YAML tree built from libyaml events: every node knows its 1-based line and column.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "diag/diagnostic.h"
+
+namespace toscac::yaml {
+
+/// Index of a node in its Document.
+struct NodeId {
+  static constexpr uint32_t kInvalid = UINT32_MAX;
+  uint32_t value = kInvalid;
+  auto valid() const -> bool { return value != kInvalid; }
+};
+
+/// YAML 1.2 core-schema kinds, resolved from tags and plain-scalar text.
+enum class Kind : uint8_t { kNull, kBool, kInt, kFloat, kString, kSeq, kMap };
+
+auto KindName(Kind kind) -> std::string_view;
+
+struct Node {
+  Kind kind = Kind::kNull;
+  bool plain = true;  // a plain (unquoted, untagged) scalar
+  uint32_t line = 0;
+  uint32_t col = 0;
+  std::string text;  // scalar source text; empty for collections
+  union {
+    bool b;
+    int64_t i;
+    double f;
+  } number{};
+  /// Sequence items, or map entries as key, value, key, value, ...
+  std::vector<NodeId> children;
+};
+
+/// One YAML document. Aliases share the anchored node's id (no copies), so a tree may be a DAG;
+/// the parser bounds the expanded size so that walking it stays cheap.
+class Document {
+ public:
+  diag::FileId file;
+  NodeId root;
+  std::vector<Node> nodes;
+
+  auto operator[](NodeId id) const -> const Node& { return nodes[id.value]; }
+  auto LocOf(NodeId id) const -> diag::Loc {
+    const Node& n = nodes[id.value];
+    return diag::Loc{file, n.line, n.col};
+  }
+  auto IsMap(NodeId id) const -> bool { return id.valid() && nodes[id.value].kind == Kind::kMap; }
+  auto IsSeq(NodeId id) const -> bool { return id.valid() && nodes[id.value].kind == Kind::kSeq; }
+  auto IsScalar(NodeId id) const -> bool {
+    return id.valid() && nodes[id.value].kind != Kind::kMap && nodes[id.value].kind != Kind::kSeq;
+  }
+  /// The value for `key` in a map, or an invalid id.
+  auto Find(NodeId map, std::string_view key) const -> NodeId;
+  /// Number of entries of a map (pairs) or items of a sequence.
+  auto Size(NodeId id) const -> size_t;
+};
+
+struct ParseOptions {
+  /// Nodes that aliases may add beyond the document's own; more is an alias bomb.
+  uint64_t max_alias_expansion = 1'000'000;
+  uint32_t max_depth = 512;
+};
+
+/// Parses every document in `text`. Problems go to `sink`; a document with a syntax error is not
+/// returned. `file` is used for locations.
+auto Parse(diag::FileId file, std::string_view text, diag::Sink& sink,
+           const ParseOptions& options = {}) -> std::vector<Document>;
+
+/// Core-schema resolution of a plain scalar, exposed for tests and for value checks.
+auto ResolvePlain(std::string_view text, Node& node) -> void;
+
+}  // namespace toscac::yaml

@@ -1,0 +1,186 @@
+// IR queries and the stable text dump.
+#include "ir/service_template.h"
+
+#include <fmt/format.h>
+
+namespace toscac::ir {
+
+auto ServiceTemplate::DerivesFrom(TypeId type, TypeId ancestor) const -> bool {
+  for (size_t guard = 0; type.valid() && guard < types.size() + 1; ++guard) {
+    if (type == ancestor) return true;
+    type = types[type.value].parent;
+  }
+  return false;
+}
+
+auto ServiceTemplate::FindNode(std::string_view name) const -> NodeId {
+  for (uint32_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].name == name) return NodeId{i};
+  }
+  return {};
+}
+
+namespace {
+
+auto Quote(std::string_view s) -> std::string {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+auto ValueToString(const Value& v) -> std::string {
+  switch (v.kind) {
+    case Value::Kind::kNull:
+      return "null";
+    case Value::Kind::kBool:
+      return v.b ? "true" : "false";
+    case Value::Kind::kInt:
+      return std::to_string(v.i);
+    case Value::Kind::kFloat:
+      return fmt::format("{}", v.f);
+    case Value::Kind::kString:
+      return Quote(v.s);
+    case Value::Kind::kList: {
+      std::string out = "[";
+      for (size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + ValueToString(v.items[i]);
+      return out + "]";
+    }
+    case Value::Kind::kMap: {
+      std::string out = "{";
+      for (size_t i = 0; i < v.entries.size(); ++i) {
+        out += (i ? ", " : "") + v.entries[i].first + ": " + ValueToString(v.entries[i].second);
+      }
+      return out + "}";
+    }
+    case Value::Kind::kFunction: {
+      std::string out = v.s + "(";
+      for (size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + ValueToString(v.items[i]);
+      return out + ")";
+    }
+  }
+  return "?";
+}
+
+namespace {
+
+auto KindName(TypeKind k) -> std::string_view {
+  static constexpr std::string_view kNames[] = {"node",     "relationship", "capability", "data",
+                                                "artifact", "interface",    "group",      "policy"};
+  return kNames[static_cast<size_t>(k)];
+}
+
+void DumpProperties(std::string& out, std::string_view indent, std::string_view label,
+                    const std::vector<Property>& props) {
+  if (props.empty()) return;
+  fmt::format_to(std::back_inserter(out), "{}{}:\n", indent, label);
+  for (const Property& p : props) {
+    fmt::format_to(std::back_inserter(out), "{}  {} = {}{}\n", indent, p.name, ValueToString(p.value),
+                   p.from_default ? "  (default)" : "");
+  }
+}
+
+void DumpInterfaces(std::string& out, std::string_view indent, std::string_view label,
+                    const std::vector<Interface>& ifaces) {
+  for (const Interface& iface : ifaces) {
+    for (const Operation& op : iface.operations) {
+      if (op.implementation.empty() && op.inputs.empty()) continue;
+      fmt::format_to(std::back_inserter(out), "{}{} {}.{}: {}\n", indent, label, iface.name, op.name,
+                     op.implementation.empty() ? "(none)" : op.implementation);
+      for (const auto& [name, value] : op.inputs) {
+        fmt::format_to(std::back_inserter(out), "{}  input {} = {}\n", indent, name, ValueToString(value));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources, bool include_profile_types)
+    -> std::string {
+  (void)sources;
+  std::string out;
+  auto type_name = [&](TypeId id) { return id.valid() ? st.types[id.value].name : "-"; };
+  fmt::format_to(std::back_inserter(out), "service_template {}\n", st.dialect);
+  for (const Type& t : st.types) {
+    if (t.from_profile && !include_profile_types) continue;
+    fmt::format_to(std::back_inserter(out), "type {} {} : {}\n", KindName(t.kind), t.name,
+                   type_name(t.parent));
+    for (const PropertyDef& p : t.properties) {
+      fmt::format_to(std::back_inserter(out), "  property {}: {}{}{}\n", p.name,
+                     p.schema.type.empty() ? "any" : p.schema.type, p.required ? " required" : "",
+                     p.has_default ? " = " + ValueToString(p.default_value) : "");
+    }
+  }
+  for (const Input& in : st.inputs) {
+    fmt::format_to(std::back_inserter(out), "input {}: {}{}{}\n", in.name,
+                   in.schema.type.empty() ? "any" : in.schema.type, in.required ? " required" : "",
+                   in.has_default ? " = " + ValueToString(in.default_value) : "");
+  }
+  for (const NodeTemplate& n : st.nodes) {
+    fmt::format_to(std::back_inserter(out), "node {}: {} instances={}", n.name, type_name(n.type),
+                   n.instances.initial);
+    if (n.instances.min != 0 || n.instances.max != -1) {
+      fmt::format_to(std::back_inserter(out), " [{}..{}]", n.instances.min,
+                     n.instances.max < 0 ? std::string("*") : std::to_string(n.instances.max));
+    }
+    out += "\n";
+    DumpProperties(out, "  ", "properties", n.properties);
+    for (const CapabilityValues& c : n.capabilities) {
+      DumpProperties(out, "  ", fmt::format("capability {} ({})", c.name, type_name(c.type)),
+                     c.properties);
+    }
+    for (RelationshipId rid : n.relationships) {
+      const Relationship& r = st.relationships[rid.value];
+      fmt::format_to(std::back_inserter(out), "  relationship {}{} -> {} ({}{})\n",
+                     r.requirement.empty() ? "" : r.requirement + " ", type_name(r.type),
+                     st.nodes[r.target.value].name, r.hosted_on ? "hosted_on" : "depends",
+                     r.capability.empty() ? "" : ", capability " + r.capability);
+      DumpInterfaces(out, "    ", "source", r.source_interfaces);
+      DumpInterfaces(out, "    ", "target", r.target_interfaces);
+    }
+    DumpInterfaces(out, "  ", "operation", n.interfaces);
+    for (const Artifact& a : n.artifacts) {
+      fmt::format_to(std::back_inserter(out), "  artifact {} ({}): {}\n", a.name, type_name(a.type),
+                     a.file);
+    }
+  }
+  for (const Group& g : st.groups) {
+    std::string members;
+    for (NodeId m : g.members) members += (members.empty() ? "" : ", ") + st.nodes[m.value].name;
+    for (const std::string& m : g.member_groups) members += (members.empty() ? "" : ", ") + m;
+    fmt::format_to(std::back_inserter(out), "group {}: {} members [{}]\n", g.name, type_name(g.type),
+                   members);
+    for (const Policy& p : g.policies) {
+      fmt::format_to(std::back_inserter(out), "  policy {}: {}\n", p.name, type_name(p.type));
+      DumpProperties(out, "    ", "properties", p.properties);
+      for (const Trigger& t : p.triggers) {
+        fmt::format_to(std::back_inserter(out), "    trigger {}: {}\n", t.name, t.type);
+        for (const auto& [k, v] : t.parameters) {
+          fmt::format_to(std::back_inserter(out), "      {} = {}\n", k, ValueToString(v));
+        }
+      }
+    }
+  }
+  for (const Policy& p : st.policies) {
+    std::string targets;
+    for (const std::string& t : p.targets) targets += (targets.empty() ? "" : ", ") + t;
+    fmt::format_to(std::back_inserter(out), "policy {}: {} targets [{}]\n", p.name, type_name(p.type),
+                   targets);
+    DumpProperties(out, "  ", "properties", p.properties);
+  }
+  for (const Output& o : st.outputs) {
+    fmt::format_to(std::back_inserter(out), "output {} = {}\n", o.name, ValueToString(o.value));
+  }
+  return out;
+}
+
+}  // namespace toscac::ir

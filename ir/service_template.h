@@ -1,0 +1,245 @@
+// ir::ServiceTemplate: the checked, immutable, index-based model of a blueprint and its imports.
+// Every value is located. Produced by the frontend, read by the planner and backends.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "diag/diagnostic.h"
+
+namespace toscac::ir {
+
+template <typename Tag>
+struct Id {
+  static constexpr uint32_t kInvalid = UINT32_MAX;
+  uint32_t value = kInvalid;
+  auto valid() const -> bool { return value != kInvalid; }
+  friend auto operator==(Id a, Id b) -> bool { return a.value == b.value; }
+  friend auto operator!=(Id a, Id b) -> bool { return a.value != b.value; }
+};
+using TypeId = Id<struct TypeTag>;
+using NodeId = Id<struct NodeTag>;
+using RelationshipId = Id<struct RelationshipTag>;
+
+/// A located value. Functions (`get_input`, `concat`, ...) stay as expressions until the
+/// expressions stage folds the static ones.
+struct Value {
+  enum class Kind : uint8_t { kNull, kBool, kInt, kFloat, kString, kList, kMap, kFunction };
+  Kind kind = Kind::kNull;
+  bool b = false;
+  int64_t i = 0;
+  double f = 0;
+  std::string s;  // string text, or function name
+  std::vector<Value> items;                          // list items or function arguments
+  std::vector<std::pair<std::string, Value>> entries;  // map entries in source order
+  diag::Loc loc;
+};
+
+enum class TypeKind : uint8_t {
+  kNode,
+  kRelationship,
+  kCapability,
+  kData,
+  kArtifact,
+  kInterface,
+  kGroup,
+  kPolicy,
+};
+
+struct Schema {
+  std::string type;  // primitive or data type name; empty: any
+  std::vector<Value> constraints;
+  std::shared_ptr<Schema> entry;
+};
+
+struct PropertyDef {
+  std::string name;
+  Schema schema;
+  bool required = true;
+  bool has_default = false;
+  Value default_value;
+  TypeId declared_in;
+  diag::Loc loc;
+};
+
+struct CapabilityDef {
+  std::string name;
+  TypeId type;
+  std::vector<TypeId> valid_source_types;
+  uint32_t min = 1, max = 1;
+  diag::Loc loc;
+};
+
+struct RequirementDef {
+  std::string name;
+  TypeId capability;
+  TypeId node;          // may be invalid
+  TypeId relationship;  // may be invalid
+  uint32_t min = 1, max = 1;
+  diag::Loc loc;
+};
+
+struct Operation {
+  std::string name;
+  std::string implementation;
+  std::vector<std::pair<std::string, Value>> inputs;
+  diag::Loc loc;
+};
+
+struct Interface {
+  std::string name;
+  std::string type;  // TOSCA interface type; empty for Cloudify
+  std::vector<Operation> operations;
+};
+
+/// A type after inheritance: properties, attributes, capabilities and interfaces are flattened.
+struct Type {
+  TypeKind kind = TypeKind::kNode;
+  std::string name;
+  TypeId parent;
+  std::vector<PropertyDef> properties;
+  std::vector<PropertyDef> attributes;
+  std::vector<CapabilityDef> capabilities;
+  std::vector<RequirementDef> requirements;
+  std::vector<Interface> interfaces;         // node, TOSCA relationship
+  std::vector<Interface> source_interfaces;  // Cloudify relationship
+  std::vector<Interface> target_interfaces;  // Cloudify relationship
+  std::vector<TypeId> valid_types;           // valid source/target/member types
+  std::string connection_type;               // Cloudify: all_to_all | all_to_one
+  std::vector<Value> constraints;            // data types derived from a primitive
+  std::shared_ptr<Schema> entry;             // data types derived from list/map
+  bool from_profile = false;
+  diag::Loc loc;
+};
+
+struct Property {
+  std::string name;
+  Value value;
+  bool from_default = false;
+};
+
+struct CapabilityValues {
+  std::string name;
+  TypeId type;
+  std::vector<Property> properties;
+};
+
+struct Artifact {
+  std::string name;
+  TypeId type;
+  std::string file;
+  std::string repository;
+  diag::Loc loc;
+};
+
+/// How many instances of a node: Cloudify `instances.deploy` or the `scalable` capability.
+struct InstanceCount {
+  int64_t initial = 1;
+  int64_t min = 0;
+  int64_t max = -1;  // -1: unbounded
+};
+
+struct NodeTemplate {
+  std::string name;
+  TypeId type;
+  std::vector<Property> properties;
+  std::vector<Property> attributes;
+  std::vector<CapabilityValues> capabilities;
+  std::vector<RelationshipId> relationships;  // outgoing, in source order
+  std::vector<Interface> interfaces;          // merged: type defaults + template assignments
+  std::vector<Artifact> artifacts;
+  InstanceCount instances;
+  diag::Loc loc;
+};
+
+struct Relationship {
+  NodeId source;
+  NodeId target;
+  TypeId type;
+  std::string requirement;  // TOSCA requirement name; empty for Cloudify
+  std::string capability;   // target capability name, when known
+  std::vector<Property> properties;
+  std::vector<Interface> source_interfaces;  // Cloudify source side / TOSCA Configure
+  std::vector<Interface> target_interfaces;
+  bool hosted_on = false;  // contained_in / HostedOn: the source runs on the target
+  diag::Loc loc;
+};
+
+struct Input {
+  std::string name;
+  Schema schema;
+  bool required = true;
+  bool has_default = false;
+  Value default_value;
+  std::string description;
+  diag::Loc loc;
+};
+
+struct Output {
+  std::string name;
+  Value value;
+  std::string description;
+  diag::Loc loc;
+};
+
+struct Trigger {
+  std::string name;
+  std::string type;
+  std::vector<std::pair<std::string, Value>> parameters;
+};
+
+struct Policy {
+  std::string name;
+  TypeId type;
+  std::vector<std::string> targets;  // node or group names
+  std::vector<Property> properties;
+  std::vector<Trigger> triggers;
+  diag::Loc loc;
+};
+
+struct Group {
+  std::string name;
+  TypeId type;  // invalid for Cloudify groups
+  std::vector<NodeId> members;
+  std::vector<std::string> member_groups;
+  std::vector<Property> properties;
+  std::vector<Policy> policies;  // Cloudify: policies declared inside the group
+  diag::Loc loc;
+};
+
+struct Workflow {
+  std::string name;
+  std::string mapping;
+  std::vector<PropertyDef> parameters;
+};
+
+/// The checked blueprint. Plain data; ids index the vectors.
+struct ServiceTemplate {
+  std::string dialect;  // tosca_definitions_version of the root file
+  std::string description;
+  std::vector<std::string> files;  // root first, then imports in load order
+  std::vector<Type> types;
+  std::vector<NodeTemplate> nodes;
+  std::vector<Relationship> relationships;
+  std::vector<Input> inputs;
+  std::vector<Output> outputs;
+  std::vector<Group> groups;
+  std::vector<Policy> policies;
+  std::vector<Workflow> workflows;
+
+  auto type(TypeId id) const -> const Type& { return types[id.value]; }
+  auto node(NodeId id) const -> const NodeTemplate& { return nodes[id.value]; }
+  /// True when `type` is `ancestor` or derives from it.
+  auto DerivesFrom(TypeId type, TypeId ancestor) const -> bool;
+  auto FindNode(std::string_view name) const -> NodeId;
+};
+
+/// Stable text dump for golden tests (`toscac validate --dump=ir`). Profile types are left out
+/// unless `include_profile_types`.
+auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources,
+          bool include_profile_types = false) -> std::string;
+auto ValueToString(const Value& v) -> std::string;
+
+}  // namespace toscac::ir

@@ -1,0 +1,5 @@
+#!/bin/sh
+# Standard.create of a Kubernetes worker: container engine and packages.
+set -eu
+sudo apt-get update -q
+sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q containerd kubeadm kubelet

@@ -1,0 +1,104 @@
+// The located YAML tree: positions, core schema, duplicates, aliases, documents.
+#include "frontend/yaml/yaml_tree.h"
+
+#include <gtest/gtest.h>
+
+namespace toscac::yaml {
+namespace {
+
+struct Parsed {
+  diag::Sink sink;
+  std::vector<Document> docs;
+};
+
+auto ParseText(std::string_view text, const ParseOptions& options = {}) -> std::unique_ptr<Parsed> {
+  auto p = std::make_unique<Parsed>();
+  p->docs = Parse(diag::FileId{1}, text, p->sink, options);
+  return p;
+}
+
+TEST(YamlTree, LocatesEveryNode) {
+  auto p = ParseText("a:\n  b: [1, x]\n");
+  ASSERT_EQ(p->docs.size(), 1u);
+  const Document& d = p->docs[0];
+  NodeId a = d.Find(d.root, "a");
+  NodeId b = d.Find(a, "b");
+  EXPECT_EQ(d[a].line, 2u);
+  EXPECT_EQ(d[a].col, 3u);
+  EXPECT_EQ(d[b].line, 2u);
+  EXPECT_EQ(d[b].col, 6u);
+  EXPECT_EQ(d[d[b].children[1]].col, 10u);
+}
+
+TEST(YamlTree, ResolvesCoreSchema) {
+  auto p = ParseText("[~, null, true, False, 12, -3, 0x1f, 0o17, 1.5, .inf, '12', yes, 1e3, 1.2.3]");
+  const Document& d = p->docs[0];
+  std::vector<Kind> expected = {Kind::kNull, Kind::kNull,  Kind::kBool,   Kind::kBool,  Kind::kInt,
+                                Kind::kInt,  Kind::kInt,   Kind::kInt,    Kind::kFloat, Kind::kFloat,
+                                Kind::kString, Kind::kString, Kind::kFloat, Kind::kString};
+  ASSERT_EQ(d[d.root].children.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(d[d[d.root].children[i]].kind, expected[i]) << "item " << i;
+  }
+  EXPECT_EQ(d[d[d.root].children[6]].number.i, 31);
+  EXPECT_EQ(d[d[d.root].children[7]].number.i, 15);
+  EXPECT_EQ(d[d[d.root].children[5]].number.i, -3);
+}
+
+TEST(YamlTree, ReportsDuplicateKeysWithBothPlaces) {
+  auto p = ParseText("a: 1\nb: 2\na: 3\n");
+  ASSERT_EQ(p->sink.diagnostics().size(), 1u);
+  const auto& diag = p->sink.diagnostics()[0];
+  EXPECT_EQ(diag.kind, diag::Kind::kYamlDuplicateKey);
+  EXPECT_EQ(diag.loc.line, 3u);
+  ASSERT_EQ(diag.notes.size(), 1u);
+  EXPECT_EQ(diag.notes[0].loc.line, 1u);
+}
+
+TEST(YamlTree, SharesAliasesAndBoundsExpansion) {
+  auto ok = ParseText("a: &x {k: v}\nb: *x\n");
+  ASSERT_EQ(ok->docs.size(), 1u);
+  const Document& d = ok->docs[0];
+  EXPECT_EQ(d.Find(d.root, "a").value, d.Find(d.root, "b").value);
+
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'i'; ++c) {
+    std::string prev(1, static_cast<char>(c - 1));
+    bomb += fmt::format("{0}: &{0} [*{1}, *{1}, *{1}, *{1}, *{1}, *{1}, *{1}, *{1}, *{1}, *{1}]\n",
+                        std::string(1, c), prev);
+  }
+  auto bad = ParseText(bomb);
+  EXPECT_TRUE(bad->docs.empty());
+  ASSERT_FALSE(bad->sink.diagnostics().empty());
+  EXPECT_EQ(bad->sink.diagnostics()[0].kind, diag::Kind::kYamlAliasBomb);
+}
+
+TEST(YamlTree, MergeKeysAddMissingEntries) {
+  auto p = ParseText("base: &b {x: 1, y: 2}\nderived:\n  <<: *b\n  y: 3\n");
+  const Document& d = p->docs[0];
+  NodeId derived = d.Find(d.root, "derived");
+  EXPECT_EQ(d[d.Find(derived, "x")].number.i, 1);
+  EXPECT_EQ(d[d.Find(derived, "y")].number.i, 3);
+  EXPECT_TRUE(p->sink.diagnostics().empty());
+}
+
+TEST(YamlTree, SyntaxErrorsArePositioned) {
+  auto p = ParseText("a: [1, 2\nb: 3\n");
+  ASSERT_FALSE(p->sink.diagnostics().empty());
+  EXPECT_EQ(p->sink.diagnostics()[0].kind, diag::Kind::kYamlSyntax);
+  EXPECT_GT(p->sink.diagnostics()[0].loc.line, 0u);
+}
+
+TEST(YamlTree, SeveralDocumentsAreAllReturned) {
+  auto p = ParseText("a: 1\n---\nb: 2\n");
+  EXPECT_EQ(p->docs.size(), 2u);
+}
+
+TEST(YamlTree, RecursiveAliasIsAnError) {
+  auto p = ParseText("a: &a [*a]\n");
+  EXPECT_TRUE(p->docs.empty());
+  ASSERT_FALSE(p->sink.diagnostics().empty());
+}
+
+}  // namespace
+}  // namespace toscac::yaml
