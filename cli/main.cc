@@ -32,9 +32,19 @@ auto DefaultCacheDir() -> std::string {
   return "";
 }
 
-auto RunValidate(const ValidateFlags& flags) -> int {
+// Everything a command builds. The driver exits without destroying it (as clang's -disable-free
+// does): returning millions of tree nodes to malloc one by one costs more than the OS reclaiming
+// the pages at once.
+struct Session {
   toscac::diag::SourceManager sources;
   toscac::diag::Sink sink;
+  toscac::imports::LoadedSet loaded;
+  std::optional<toscac::ir::ServiceTemplate> st;
+};
+
+auto RunValidate(const ValidateFlags& flags, Session& session) -> int {
+  toscac::diag::SourceManager& sources = session.sources;
+  toscac::diag::Sink& sink = session.sink;
   std::unique_ptr<toscac::imports::HttpTransport> transport;
   toscac::frontend::LoadOptions options;
   options.root_file = flags.file;
@@ -46,7 +56,8 @@ auto RunValidate(const ValidateFlags& flags) -> int {
     transport = toscac::imports::MakeCurlTransport();
     options.transport = transport.get();
   }
-  std::optional<toscac::ir::ServiceTemplate> st = toscac::frontend::Load(options, sources, sink);
+  std::optional<toscac::ir::ServiceTemplate>& st = session.st;
+  st = toscac::frontend::Load(options, sources, sink, &session.loaded);
   sink.SortByLocation();
   const auto& diags = sink.diagnostics();
   if (flags.format == "json") {
@@ -100,6 +111,10 @@ auto main(int argc, char** argv) -> int {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  if (cmd->parsed()) return RunValidate(validate);
-  return 2;
+  if (!cmd->parsed()) return 2;
+  auto* session = new Session();  // deliberately never deleted, see Session
+  int code = RunValidate(validate, *session);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(code);
 }

@@ -5,11 +5,13 @@
 
 namespace toscac::frontend {
 
-auto Load(const LoadOptions& options, diag::SourceManager& sources, diag::Sink& sink)
-    -> std::optional<ir::ServiceTemplate> {
+auto Load(const LoadOptions& options, diag::SourceManager& sources, diag::Sink& sink,
+          imports::LoadedSet* keep_loaded) -> std::optional<ir::ServiceTemplate> {
   imports::LoadedSet loaded = imports::Load(options, sources, sink);
-  if (!loaded.root_ok) return std::nullopt;
-  return sema::Analyze(loaded, sources, sink);
+  std::optional<ir::ServiceTemplate> st;
+  if (loaded.root_ok) st = sema::Analyze(loaded, sources, sink);
+  if (keep_loaded != nullptr) *keep_loaded = std::move(loaded);
+  return st;
 }
 
 }  // namespace toscac::frontend

@@ -17,7 +17,9 @@ using imports::LoadOptions;
 /// the blueprint could not be read at all. A template with errors is still returned, so that
 /// callers may dump it, but later stages must not run on it (check sink.error_count()).
 /// `sources` must outlive the call's diagnostics.
-auto Load(const LoadOptions& options, diag::SourceManager& sources, diag::Sink& sink)
-    -> std::optional<ir::ServiceTemplate>;
+/// When `keep_loaded` is given, the parsed files are moved there instead of being freed, so that a
+/// short-lived caller can skip their teardown.
+auto Load(const LoadOptions& options, diag::SourceManager& sources, diag::Sink& sink,
+          imports::LoadedSet* keep_loaded = nullptr) -> std::optional<ir::ServiceTemplate>;
 
 }  // namespace toscac::frontend

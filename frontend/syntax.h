@@ -280,6 +280,7 @@ struct File {
   std::vector<Workflow> workflows;
   std::vector<PolicyTriggerType> policy_triggers;
   bool has_topology = false;
+  diag::Loc topology_loc;  // `node_templates`, or the topology itself
 };
 
 }  // namespace toscac::syntax

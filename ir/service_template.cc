@@ -61,6 +61,8 @@ auto ValueToString(const Value& v) -> std::string {
       }
       return out + "}";
     }
+    case Value::Kind::kInvalid:
+      return "<invalid>";
     case Value::Kind::kFunction: {
       std::string out = v.s + "(";
       for (size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + ValueToString(v.items[i]);

@@ -23,10 +23,10 @@ using TypeId = Id<struct TypeTag>;
 using NodeId = Id<struct NodeTag>;
 using RelationshipId = Id<struct RelationshipTag>;
 
-/// A located value. Functions (`get_input`, `concat`, ...) stay as expressions until the
+/// A located value. kInvalid marks a value already reported as malformed. Functions (`get_input`, `concat`, ...) stay as expressions until the
 /// expressions stage folds the static ones.
 struct Value {
-  enum class Kind : uint8_t { kNull, kBool, kInt, kFloat, kString, kList, kMap, kFunction };
+  enum class Kind : uint8_t { kNull, kBool, kInt, kFloat, kString, kList, kMap, kFunction, kInvalid };
   Kind kind = Kind::kNull;
   bool b = false;
   int64_t i = 0;

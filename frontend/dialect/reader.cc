@@ -12,6 +12,7 @@ using syntax::Family;
 using syntax::Name;
 using syntax::ValueRef;
 using yaml::Kind;
+using yaml::ChildSpan;
 using yaml::NodeId;
 using Keys = std::initializer_list<std::string_view>;
 
@@ -81,20 +82,21 @@ class Reader {
   auto tosca() const -> bool { return version_.family == Family::kTosca; }
   auto Loc(NodeId id) const -> diag::Loc { return doc_.LocOf(id); }
   auto Ref(NodeId id) const -> ValueRef { return ValueRef{&doc_, id}; }
-  auto Text(NodeId id) const -> const std::string& { return doc_[id].text; }
+  auto Text(NodeId id) const -> std::string_view { return doc_[id].text; }
 
   // Iterates a map's entries; keys are scalars (the YAML layer guarantees it).
   template <typename F>
   void ForEachEntry(NodeId map, F&& f) {
-    const auto& children = doc_[map].children;
+    ChildSpan children = doc_.Children(map);
     for (size_t i = 0; i + 1 < children.size(); i += 2) {
+      if (IsRejected(children[i])) continue;  // already reported as an unknown keyname
       Scope scope(path_, std::string_view(Text(children[i])));
       f(children[i], children[i + 1]);
     }
   }
   template <typename F>
   void ForEachItem(NodeId seq, F&& f) {
-    const auto& children = doc_[seq].children;
+    ChildSpan children = doc_.Children(seq);
     for (size_t i = 0; i < children.size(); ++i) {
       Scope scope(path_, i);
       f(children[i]);
@@ -117,6 +119,9 @@ class Reader {
     if (doc_[node].kind != Kind::kNull) ExpectMap(node, what);
   }
 
+  auto IsRejected(NodeId key) const -> bool {
+    return key.value < rejected_.size() && rejected_[key.value];
+  }
   template <typename... Args>
   void Report(diag::Kind kind, NodeId at, const Args&... args) {
     sink_.Report(kind, Loc(at), path_.Str(), args...);
@@ -126,7 +131,7 @@ class Reader {
   auto ExpectSeq(NodeId id, std::string_view what) -> bool;
   auto ExpectString(NodeId id, std::string_view what) -> bool;
   auto NameOf(NodeId id, std::string_view what) -> Name;
-  auto KeyName(NodeId key) -> Name { return Name{Text(key), Loc(key)}; }
+  auto KeyName(NodeId key) -> Name { return Name{std::string(Text(key)), Loc(key)}; }
   void CheckKeys(NodeId map, Keys allowed, std::string_view what);
   auto StringValue(NodeId id) -> std::string;
   auto Names(NodeId id, std::string_view what) -> std::vector<Name>;
@@ -165,13 +170,14 @@ class Reader {
   syntax::Version version_;
   diag::Sink& sink_;
   Path path_;
+  std::vector<bool> rejected_;  // per node id: a key CheckKeys refused, which readers then skip
 };
 
 auto Describe(const yaml::Node& node) -> std::string {
   if (node.kind == Kind::kMap || node.kind == Kind::kSeq || node.kind == Kind::kNull) {
     return std::string(yaml::KindName(node.kind));
   }
-  std::string text = node.text.size() > 40 ? node.text.substr(0, 37) + "..." : node.text;
+  std::string text = node.text.size() > 40 ? std::string(node.text.substr(0, 37)) + "..." : std::string(node.text);
   return fmt::format("{} `{}`", yaml::KindName(node.kind), text);
 }
 
@@ -206,22 +212,24 @@ auto Reader::NameOf(NodeId id, std::string_view what) -> Name {
     Report(diag::Kind::kExpectedString, id, what, Describe(n));
     return Name{"", Loc(id)};
   }
-  return Name{n.text, Loc(id)};
+  return Name{std::string(n.text), Loc(id)};
 }
 
 auto Reader::StringValue(NodeId id) -> std::string {
   const yaml::Node& n = doc_[id];
   if (n.kind == Kind::kMap || n.kind == Kind::kSeq) return "";
-  return n.text;
+  return std::string(n.text);
 }
 
 void Reader::CheckKeys(NodeId map, Keys allowed, std::string_view what) {
-  const auto& children = doc_[map].children;
+  ChildSpan children = doc_.Children(map);
   for (size_t i = 0; i < children.size(); i += 2) {
-    const std::string& key = Text(children[i]);
+    std::string_view key = Text(children[i]);
     bool known = false;
     for (std::string_view a : allowed) known |= a == key;
     if (known) continue;
+    if (rejected_.size() < doc_.nodes.size()) rejected_.resize(doc_.nodes.size(), false);
+    rejected_[children[i].value] = true;
     Scope scope(path_, std::string_view(key));
     Report(diag::Kind::kUnknownKeyname, children[i], key, what);
     std::vector<std::string_view> candidates(allowed);
@@ -266,7 +274,7 @@ void Reader::ReadTopLevel(NodeId root, syntax::File& file) {
       "capabilities", "metadata", "blueprint_labels", "labels"};
   CheckKeys(root, tosca() ? kTosca : kCloudify, tosca() ? "a TOSCA service template" : "a Cloudify blueprint");
   ForEachEntry(root, [&](NodeId key, NodeId value) {
-    const std::string& k = Text(key);
+    std::string_view k = Text(key);
     if (k == "description") {
       file.description = StringValue(value);
     } else if (k == "imports") {
@@ -312,11 +320,12 @@ void Reader::ReadTopLevel(NodeId root, syntax::File& file) {
 }
 
 void Reader::ReadCloudifyExtras(NodeId key, NodeId value, syntax::File& file) {
-  const std::string& k = Text(key);
+  std::string_view k = Text(key);
   if (k == "inputs") {
     ReadInputs(value, file);
   } else if (k == "node_templates") {
     file.has_topology = true;
+    file.topology_loc = Loc(key);
     ReadNodeTemplates(value, file);
   } else if (k == "outputs" || k == "capabilities") {
     ReadOutputs(value, file);
@@ -396,7 +405,7 @@ void Reader::ReadImports(NodeId node, syntax::File& file) {
       NodeId prefix = doc_.Find(value, "namespace_prefix");
       if (prefix.valid()) imp.namespace_prefix = StringValue(prefix);
     } else if (doc_[value].kind == Kind::kString) {
-      imp.file = Name{Text(value), Loc(value)};
+      imp.file = Name{std::string(Text(value)), Loc(value)};
     } else {
       Report(diag::Kind::kImportBadEntry, value);
       return;
@@ -495,7 +504,7 @@ auto Reader::ReadType(const Name& name, NodeId node, syntax::TypeKind kind) -> s
     }
   }
   ForEachEntry(node, [&](NodeId key, NodeId value) {
-    const std::string& k = Text(key);
+    std::string_view k = Text(key);
     if (k == "derived_from") {
       type.derived_from = NameOf(value, "derived_from");
     } else if (k == "description") {
@@ -585,7 +594,7 @@ auto Reader::ReadPropertyDef(const Name& name, NodeId node, bool attribute)
   }
   def.schema = ReadSchema(node);
   ForEachEntry(node, [&](NodeId key, NodeId value) {
-    const std::string& k = Text(key);
+    std::string_view k = Text(key);
     if (k == "required") {
       if (doc_[value].kind == Kind::kBool) {
         def.required = doc_[value].number.b;
@@ -655,8 +664,8 @@ auto Reader::ReadOccurrences(NodeId node) -> syntax::Occurrences {
     return syntax::Occurrences{};
   };
   if (!doc_.IsSeq(node) || doc_.Size(node) != 2) return bad();
-  NodeId lo = doc_[node].children[0];
-  NodeId hi = doc_[node].children[1];
+  NodeId lo = doc_.Children(node)[0];
+  NodeId hi = doc_.Children(node)[1];
   if (doc_[lo].kind != Kind::kInt || doc_[lo].number.i < 0) return bad();
   occ.min = static_cast<uint32_t>(doc_[lo].number.i);
   if (doc_[hi].kind == Kind::kString && doc_[hi].text == "UNBOUNDED") {
@@ -682,7 +691,7 @@ auto Reader::ReadCapabilityDefs(NodeId node) -> std::vector<syntax::CapabilityDe
                         "occurrences"},
                 "a capability definition");
       ForEachEntry(value, [&](NodeId k, NodeId v) {
-        const std::string& key_text = Text(k);
+        std::string_view key_text = Text(k);
         if (key_text == "type") def.type = NameOf(v, "a capability type");
         else if (key_text == "properties") def.properties = ReadPropertyDefs(v, "properties", false);
         else if (key_text == "attributes") def.attributes = ReadPropertyDefs(v, "attributes", true);
@@ -709,7 +718,7 @@ auto Reader::ReadRequirementDefs(NodeId node) -> std::vector<syntax::Requirement
                         "node_filter"},
                 "a requirement definition");
       ForEachEntry(value, [&](NodeId k, NodeId v) {
-        const std::string& key_text = Text(k);
+        std::string_view key_text = Text(k);
         if (key_text == "capability") {
           def.capability = NameOf(v, "a capability type");
         } else if (key_text == "node") {
@@ -753,7 +762,7 @@ auto Reader::ReadInterface(const Name& name, NodeId node, bool in_type) -> synta
     iface.operations.push_back(ReadOperation(KeyName(key), value, in_type));
   };
   ForEachEntry(node, [&](NodeId key, NodeId value) {
-    const std::string& k = Text(key);
+    std::string_view k = Text(key);
     if (tosca() && k == "type") {
       iface.type = NameOf(value, "an interface type");
     } else if (tosca() && k == "inputs") {
@@ -805,7 +814,7 @@ auto Reader::ReadOperation(const Name& name, NodeId node, bool in_type) -> synta
               "an operation definition");
   }
   ForEachEntry(node, [&](NodeId key, NodeId value) {
-    const std::string& k = Text(key);
+    std::string_view k = Text(key);
     if (k == "implementation") {
       ReadImplementation(value, op);
     } else if (k == "inputs") {
@@ -831,14 +840,16 @@ auto Reader::ReadOperation(const Name& name, NodeId node, bool in_type) -> synta
 void Reader::ReadTopology(NodeId node, syntax::File& file) {
   if (!ExpectMapOrNull(node, "topology_template")) return;
   file.has_topology = true;
+  file.topology_loc = Loc(node);
   CheckKeys(node, {"description", "inputs", "node_templates", "relationship_templates", "outputs",
                    "groups", "policies", "substitution_mappings", "workflows"},
             "topology_template");
   ForEachEntry(node, [&](NodeId key, NodeId value) {
-    const std::string& k = Text(key);
+    std::string_view k = Text(key);
     if (k == "inputs") {
       ReadInputs(value, file);
     } else if (k == "node_templates") {
+      file.topology_loc = Loc(key);
       ReadNodeTemplates(value, file);
     } else if (k == "relationship_templates") {
       if (!ExpectMapOrNull(value, "relationship_templates")) return;
@@ -928,7 +939,7 @@ auto Reader::ReadNodeTemplate(const Name& name, NodeId node) -> syntax::NodeTemp
               "a node template");
   }
   ForEachEntry(node, [&](NodeId key, NodeId value) {
-    const std::string& k = Text(key);
+    std::string_view k = Text(key);
     if (k == "type") {
       tpl.type = NameOf(value, "a node type");
     } else if (k == "description") {
@@ -974,7 +985,7 @@ auto Reader::ReadNodeTemplate(const Name& name, NodeId node) -> syntax::NodeTemp
       tpl.copy = NameOf(value, "a node template name");
     }
   });
-  if (tpl.type.empty() && tpl.copy.empty()) {
+  if (!doc_.Find(node, "type").valid() && !doc_.Find(node, "copy").valid()) {
     Report(diag::Kind::kMissingKeyname, node, fmt::format("node template `{}`", name.text), "type");
   }
   return tpl;
@@ -998,7 +1009,7 @@ void Reader::ReadRequirementAssignments(NodeId node, syntax::NodeTemplate& tpl) 
                           "description", "metadata"},
                   "a requirement assignment");
         ForEachEntry(value, [&](NodeId k, NodeId v) {
-          const std::string& kt = Text(k);
+          std::string_view kt = Text(k);
           if (kt == "node") {
             rel.node = NameOf(v, "a node template or type");
           } else if (kt == "capability") {
@@ -1043,15 +1054,15 @@ void Reader::ReadCloudifyRelationships(NodeId node, syntax::NodeTemplate& tpl) {
     syntax::RelationshipAssignment rel;
     rel.loc = Loc(item);
     ForEachEntry(item, [&](NodeId k, NodeId v) {
-      const std::string& kt = Text(k);
+      std::string_view kt = Text(k);
       if (kt == "type") rel.relationship = NameOf(v, "a relationship type");
       else if (kt == "target") rel.node = NameOf(v, "a node template name");
       else if (kt == "properties") rel.properties = Assignments(v, "properties");
       else if (kt == "source_interfaces") rel.source_interfaces = ReadInterfaces(v, false);
       else if (kt == "target_interfaces") rel.target_interfaces = ReadInterfaces(v, false);
     });
-    if (rel.relationship.empty()) Report(diag::Kind::kMissingKeyname, item, "a relationship", "type");
-    if (rel.node.empty()) Report(diag::Kind::kMissingKeyname, item, "a relationship", "target");
+    if (!doc_.Find(item, "type").valid()) Report(diag::Kind::kMissingKeyname, item, "a relationship", "type");
+    if (!doc_.Find(item, "target").valid()) Report(diag::Kind::kMissingKeyname, item, "a relationship", "target");
     tpl.relationships.push_back(std::move(rel));
   });
 }
@@ -1097,7 +1108,7 @@ void Reader::ReadGroups(NodeId node, syntax::File& file) {
       CheckKeys(value, {"members", "policies"}, "a group definition");
     }
     ForEachEntry(value, [&](NodeId k, NodeId v) {
-      const std::string& kt = Text(k);
+      std::string_view kt = Text(k);
       if (kt == "type") group.type = NameOf(v, "a group type");
       else if (kt == "members") group.members = Names(v, "members");
       else if (kt == "properties") group.properties = Assignments(v, "properties");
@@ -1136,7 +1147,7 @@ auto Reader::ReadPolicy(const Name& name, NodeId node) -> syntax::Policy {
     CheckKeys(node, {"type", "properties", "triggers", "targets"}, "a policy definition");
   }
   ForEachEntry(node, [&](NodeId k, NodeId v) {
-    const std::string& kt = Text(k);
+    std::string_view kt = Text(k);
     if (kt == "type") {
       policy.type = NameOf(v, "a policy type");
     } else if (kt == "properties") {

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 
 auto IsUrl(std::string_view s) -> bool {
-  return s.substr(0, 7) == "http://" || s.substr(0, 8) == "https://" || s.substr(0, 7) == "file://";
+  return s.substr(0, 7) == "http://" || s.substr(0, 8) == "https://";
 }
 
 // host/path of a URL, used for catalog and cache layout.
@@ -89,7 +89,8 @@ class Loader {
   diag::SourceManager& sources_;
   diag::Sink& sink_;
   LoadedSet set_;
-  fs::path root_dir_;
+  fs::path root_dir_;          // canonical, for the folder boundary
+  fs::path root_display_dir_;  // as the user named it, for messages
   std::unordered_map<std::string, int> loaded_;  // key -> index
   std::vector<std::string> stack_;               // keys being loaded, for cycles
   std::vector<std::string> stack_display_;
@@ -142,7 +143,8 @@ auto Loader::ResolveUrl(const std::string& url, const syntax::Import& imp) -> st
 
 auto Loader::ResolveLocal(const LoadedFile& importer, const syntax::Import& imp)
     -> std::optional<Source> {
-  const std::string& rel = imp.file.text;
+  // A file: URL is a local path and obeys the same rules as one.
+  std::string rel = imp.file.text.substr(0, 7) == "file://" ? imp.file.text.substr(7) : imp.file.text;
   if (fs::path(rel).is_absolute() && !options_.allow_outside_imports) {
     sink_.Report(diag::Kind::kImportAbsolutePath, imp.file.loc, "imports", rel);
     return std::nullopt;
@@ -158,13 +160,13 @@ auto Loader::ResolveLocal(const LoadedFile& importer, const syntax::Import& imp)
       candidates.push_back(normal);
     }
   };
-  add(root_dir_ / rel);
+  add(root_display_dir_ / rel);
   fs::path first = *fs::path(rel).begin();
   if (!base.empty() && first == base.filename()) add(base.parent_path() / rel);
   for (size_t i = 0; i < candidates.size(); ++i) {
     const fs::path& path = candidates[i];
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) continue;
+    if (!fs::exists(path, ec)) continue;
     fs::path canonical = fs::weakly_canonical(path, ec);
     if (!options_.allow_outside_imports && !InsideRoot(canonical)) {
       sink_.Report(diag::Kind::kImportOutsideRoot, imp.file.loc, "imports", rel);
@@ -175,7 +177,10 @@ auto Loader::ResolveLocal(const LoadedFile& importer, const syntax::Import& imp)
       sink_.Report(diag::Kind::kFileNotReadable, imp.file.loc, "imports", path.string(), error);
       return std::nullopt;
     }
-    if (i > 0) sink_.Report(diag::Kind::kImportResolvedElsewhere, imp.file.loc, "imports", rel, path.string());
+    if (i > 0) {
+      sink_.Report(diag::Kind::kImportResolvedElsewhere, imp.file.loc, "imports", rel,
+                   path.generic_string());
+    }
     return Source{canonical.string(), path.string(), path.string(), std::move(text), false};
   }
   if (const Profile* profile = ProfileForRelativePath(rel)) {
@@ -239,7 +244,7 @@ auto Loader::LoadSource(Source source, std::optional<syntax::Version> inherited,
   yaml::NodeId version_node = doc->Find(doc->root, "tosca_definitions_version");
   if (version_node.valid()) {
     has_version = true;
-    const std::string& text = (*doc)[version_node].text;
+    std::string text((*doc)[version_node].text);
     version = dialect::ParseVersion(text);
     if (!version) {
       sink_.Report(diag::Kind::kUnknownVersion, doc->LocOf(version_node), "tosca_definitions_version",
@@ -311,6 +316,7 @@ auto Loader::Run() -> LoadedSet {
   std::error_code ec;
   fs::path root = fs::path(options_.root_file);
   root_dir_ = fs::weakly_canonical(root, ec).parent_path();
+  root_display_dir_ = root.parent_path();
   std::string text, error;
   if (!ReadFileText(root, text, error)) {
     sink_.Report(diag::Kind::kFileNotReadable, diag::Loc{}, "", options_.root_file, error);

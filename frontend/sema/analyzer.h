@@ -3,6 +3,7 @@
 // functions.cc: intrinsic function references).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -80,6 +81,8 @@ class Analyzer {
       -> ir::Policy;
   void CollectOutputs();
   void CollectWorkflows();
+  auto ImplementedOnly(const std::vector<ir::Interface>& interfaces) -> std::vector<ir::Interface>;
+  void ExpandInterfaceTypes();
   void CheckImplementation(const std::string& implementation, diag::Loc loc, const std::string& path);
 
   // functions.cc
@@ -109,6 +112,8 @@ class Analyzer {
   std::vector<std::string> plugin_names_;
   std::vector<std::string> trigger_names_;
   std::vector<bool> input_used_;
+  std::vector<bool> incomplete_;  // per type: its derived_from chain is broken
+  std::vector<std::optional<std::vector<ir::Interface>>> implemented_interfaces_;  // per type
 };
 
 }  // namespace toscac::sema

@@ -58,13 +58,15 @@ void Analyzer::CheckFunction(const ir::Value& call, const FunctionContext& ctx) 
     return false;
   };
   bool ok = true;
+  if (name == "get_input" && !call.items.empty() && call.items[0].kind == VK::kString) {
+    if (auto it = input_index_.find(call.items[0].s); it != input_index_.end()) input_used_[it->second] = true;
+  }
   if (name == "get_input") {
     // TOSCA 1.3 and Cloudify 1_3 allow a nested path after the input name.
     bool nested = (tosca && minor_ >= 3) || (!tosca && minor_ >= 3);
     ok = arity(1, nested ? SIZE_MAX : 1);
     if (ok && call.items[0].kind == VK::kString) {
       const std::string& input = call.items[0].s;
-      if (auto it = input_index_.find(input); it != input_index_.end()) input_used_[it->second] = true;
       if (input_index_.count(input) == 0) {
         sink_.Report(diag::Kind::kUnknownInput, call.items[0].loc, ctx.path, input);
         std::vector<std::string_view> names;
@@ -185,21 +187,32 @@ void Analyzer::CheckAllFunctions() {
   for (uint32_t i = 0; i < st_.nodes.size(); ++i) {
     const ir::NodeTemplate& node = st_.nodes[i];
     std::string base = Topo("node_templates.") + node.name;
-    FunctionContext ctx{Where::kNodeProperty, ir::NodeId{i}, {}, base + ".properties"};
+    FunctionContext ctx{Where::kNodeProperty, ir::NodeId{i}, {}, ""};
     for (const ir::Property& p : node.properties) {
-      if (!p.from_default) CheckFunctions(p.value, ctx);
+      if (p.from_default || !ContainsFunction(p.value)) continue;
+      ctx.path = base + ".properties." + p.name;
+      CheckFunctions(p.value, ctx);
     }
-    ctx.path = base + ".capabilities";
+    for (const ir::Property& p : node.attributes) {
+      if (!ContainsFunction(p.value)) continue;
+      ctx.path = base + ".attributes." + p.name;
+      CheckFunctions(p.value, ctx);
+    }
     for (const ir::CapabilityValues& c : node.capabilities) {
       for (const ir::Property& p : c.properties) {
-        if (!p.from_default) CheckFunctions(p.value, ctx);
+        if (p.from_default || !ContainsFunction(p.value)) continue;
+        ctx.path = base + ".capabilities." + c.name + ".properties." + p.name;
+        CheckFunctions(p.value, ctx);
       }
     }
     ctx.where = Where::kNodeOperation;
     for (const ir::Interface& iface : node.interfaces) {
       for (const ir::Operation& op : iface.operations) {
-        ctx.path = base + ".interfaces." + iface.name + "." + op.name + ".inputs";
-        for (const auto& [name, value] : op.inputs) CheckFunctions(value, ctx);
+        for (const auto& [name, value] : op.inputs) {
+          if (!ContainsFunction(value)) continue;
+          ctx.path = base + ".interfaces." + iface.name + "." + op.name + ".inputs." + name;
+          CheckFunctions(value, ctx);
+        }
       }
     }
     for (ir::RelationshipId rid : node.relationships) {
@@ -219,6 +232,9 @@ void Analyzer::CheckAllFunctions() {
     CheckFunctions(out.value, FunctionContext{Where::kOutput, {}, {}, Topo("outputs.") + out.name + ".value"});
   }
   for (const ir::Group& g : st_.groups) {
+    for (const ir::Property& prop : g.properties) {
+      CheckFunctions(prop.value, FunctionContext{Where::kOther, {}, {}, Topo("groups.") + g.name + ".properties." + prop.name});
+    }
     for (const ir::Policy& p : g.policies) {
       for (const ir::Property& prop : p.properties) {
         CheckFunctions(prop.value, FunctionContext{Where::kOther, {}, {}, Topo("groups.") + g.name + ".policies." + p.name});

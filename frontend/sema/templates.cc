@@ -152,6 +152,11 @@ void Analyzer::BuildNode(const syntax::NodeTemplate& tpl_in, syntax::Family fami
   node.type = ResolveType(TypeKind::kNode, type_name, path + ".type");
   if (!node.type.valid()) return;
   const ir::Type& type = st_.types[node.type.value];
+  if (incomplete_[node.type.value]) {
+    // The type's ancestry is broken (reported there); keep the values unchecked.
+    for (const auto& [name, ref] : tpl->properties) node.properties.push_back(ir::Property{name.text, ToValue(ref, family), false});
+    return;
+  }
   AssignProperties(tpl->properties, type.properties, type.name, path + ".properties", family, tpl->name.loc,
                    node.properties);
   for (const auto& [name, ref] : tpl->attributes) {
@@ -206,20 +211,30 @@ void Analyzer::BuildCapabilities(const syntax::NodeTemplate& tpl, syntax::Family
   }
 }
 
+auto Analyzer::ImplementedOnly(const std::vector<ir::Interface>& interfaces) -> std::vector<ir::Interface> {
+  std::vector<ir::Interface> out;
+  for (const ir::Interface& iface : interfaces) {
+    ir::Interface kept{iface.name, iface.type, {}};
+    for (const ir::Operation& op : iface.operations) {
+      if (!op.implementation.empty() || !op.inputs.empty()) kept.operations.push_back(op);
+    }
+    if (!kept.operations.empty()) out.push_back(std::move(kept));
+  }
+  return out;
+}
+
 void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family family,
                                ir::NodeTemplate& node, const std::string& path) {
   const ir::Type& type = st_.types[node.type.value];
-  node.interfaces = type.interfaces;
-  // TOSCA interfaces declared by type only (`Standard: {type: ...}`) get the interface type's
-  // operations, so that templates may assign them.
-  for (ir::Interface& iface : node.interfaces) {
-    if (iface.type.empty()) continue;
-    ir::TypeId itype = Lookup(TypeKind::kInterface, iface.type);
-    if (!itype.valid() || st_.types[itype.value].interfaces.empty()) continue;
-    for (const ir::Operation& op : st_.types[itype.value].interfaces[0].operations) {
-      if (FindByName(iface.operations, op.name) == nullptr) iface.operations.push_back(ir::Operation{op.name, "", {}, op.loc});
-    }
+  // The IR keeps only operations that do something (an implementation or inputs); the common
+  // case, a template that assigns no operation, shares one filtered list per type.
+  if (tpl.interfaces.empty()) {
+    auto& cached = implemented_interfaces_[node.type.value];
+    if (!cached) cached = ImplementedOnly(type.interfaces);
+    node.interfaces = *cached;
+    return;
   }
+  node.interfaces = type.interfaces;
   for (const syntax::InterfaceDef& def : tpl.interfaces) {
     std::string ipath = path + ".interfaces." + def.name.text;
     ir::Interface* iface = FindByName(node.interfaces, def.name.text);
@@ -264,6 +279,7 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
       }
     }
   }
+  node.interfaces = ImplementedOnly(node.interfaces);
 }
 
 void Analyzer::CheckImplementation(const std::string& impl, diag::Loc loc, const std::string& path) {
@@ -298,11 +314,18 @@ void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate&
   }
   for (const ir::CapabilityValues& cap : node.capabilities) {
     if (cap.name != "scalable") continue;
+    diag::Loc default_loc = node.loc, min_loc = node.loc;
     for (const ir::Property& p : cap.properties) {
       auto v = int_of(p);
       if (!v) continue;
-      if (p.name == "default_instances") node.instances.initial = *v;
-      if (p.name == "min_instances") node.instances.min = *v;
+      if (p.name == "default_instances") {
+        node.instances.initial = *v;
+        if (!p.from_default) default_loc = p.value.loc;
+      }
+      if (p.name == "min_instances") {
+        node.instances.min = *v;
+        if (!p.from_default) min_loc = p.value.loc;
+      }
       if (p.name == "max_instances") node.instances.max = *v;
     }
     bool has_default = std::any_of(cap.properties.begin(), cap.properties.end(), [](const ir::Property& p) {
@@ -310,11 +333,11 @@ void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate&
     });
     if (!has_default) node.instances.initial = std::max<int64_t>(node.instances.min, 1);
     if (node.instances.max >= 0 && node.instances.min > node.instances.max) {
-      sink_.Report(diag::Kind::kBadInstances, node.loc, path + ".capabilities.scalable",
+      sink_.Report(diag::Kind::kBadInstances, min_loc, path + ".capabilities.scalable.properties.min_instances",
                    fmt::format("min_instances {} exceeds max_instances {}", node.instances.min, node.instances.max));
     } else if (node.instances.initial < node.instances.min ||
                (node.instances.max >= 0 && node.instances.initial > node.instances.max)) {
-      sink_.Report(diag::Kind::kBadInstances, node.loc, path + ".capabilities.scalable",
+      sink_.Report(diag::Kind::kBadInstances, default_loc, path + ".capabilities.scalable.properties.default_instances",
                    fmt::format("default_instances {} is outside [{}, {}]", node.instances.initial,
                                node.instances.min, node.instances.max));
     }
@@ -355,7 +378,7 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
                          ? Topo("") + fmt::format("node_templates.{}.requirements[{}].{}", src.name, index, rel.requirement.text)
                          : Topo("") + fmt::format("node_templates.{}.relationships[{}]", src.name, index);
   const ir::RequirementDef* req = nullptr;
-  if (family == syntax::Family::kTosca) {
+  if (family == syntax::Family::kTosca && !incomplete_[src.type.value]) {
     for (const auto& r : src_type.requirements) {
       if (r.name == rel.requirement.text) req = &r;
     }
@@ -396,6 +419,7 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
     }
   }
   // The target node.
+  if (rel.node.empty() && family == syntax::Family::kCloudify) return;  // `target` missing: reported
   if (rel.node.empty()) {
     sink_.Report(diag::Kind::kDanglingRequirement, rel.loc, path, rel.requirement.text, src.name);
     return;
@@ -420,7 +444,9 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
     sink_.Report(diag::Kind::kSelfRelationship, rel.node.loc, path, src.name);
     return;
   }
-  if (family == syntax::Family::kTosca && st_.nodes[out.target.value].type.valid()) {
+  ir::TypeId target_type = st_.nodes[out.target.value].type;
+  if (family == syntax::Family::kTosca && target_type.valid() && !incomplete_[target_type.value] &&
+      !incomplete_[src.type.value]) {
     CheckTargetSatisfies(req, rel, out.target, out, path);
   }
   ir::RelationshipId id{static_cast<uint32_t>(st_.relationships.size())};
@@ -680,8 +706,9 @@ auto Analyzer::Run() -> ir::ServiceTemplate {
   input_used_.assign(st_.inputs.size(), false);
   CheckAllFunctions();
   CheckUnusedInputs();
-  if (root.has_topology && st_.nodes.empty()) {
-    sink_.Report(diag::Kind::kEmptyTopology, diag::Loc{loaded_.files[0].syntax.id, 1, 1}, "");
+  // Only when nothing else is wrong: an unreadable node_templates section has been reported.
+  if (root.has_topology && st_.nodes.empty() && sink_.error_count() == 0) {
+    sink_.Report(diag::Kind::kEmptyTopology, root.topology_loc, Topo("node_templates"));
   }
   return std::move(st_);
 }

@@ -94,7 +94,15 @@ auto Analyzer::ResolveType(TypeKind kind, const syntax::Name& name, const std::s
 }
 
 void Analyzer::CollectTypes() {
+  // Bundled profiles first, so that a user file redefining a profile type is the one blamed.
+  std::vector<size_t> order;
   for (size_t f = 0; f < loaded_.files.size(); ++f) {
+    if (loaded_.files[f].is_profile) order.push_back(f);
+  }
+  for (size_t f = 0; f < loaded_.files.size(); ++f) {
+    if (!loaded_.files[f].is_profile) order.push_back(f);
+  }
+  for (size_t f : order) {
     const imports::LoadedFile& file = loaded_.files[f];
     for (const syntax::TypeDef& def : file.syntax.types) {
       auto& table = tables_[static_cast<size_t>(def.kind)];
@@ -125,6 +133,7 @@ void Analyzer::CollectTypes() {
 }
 
 void Analyzer::ResolveParents() {
+  incomplete_.assign(st_.types.size(), false);
   for (uint32_t i = 0; i < st_.types.size(); ++i) {
     const syntax::TypeDef& def = *type_sources_[i].def;
     if (def.derived_from.empty()) continue;
@@ -140,6 +149,7 @@ void Analyzer::ResolveParents() {
       std::sort(names.begin(), names.end());
       std::string_view close = diag::ClosestName(def.derived_from.text, names);
       if (!close.empty()) sink_.AddNote(def.derived_from.loc, fmt::format("did you mean `{}`?", close));
+      incomplete_[i] = true;
       continue;
     }
     st_.types[i].parent = parent;
@@ -170,7 +180,18 @@ void Analyzer::ResolveParents() {
     }
   }
   for (uint32_t i = 0; i < st_.types.size(); ++i) {
-    if (reported[i]) st_.types[i].parent = {};  // break cycles so later walks terminate
+    if (reported[i]) {
+      st_.types[i].parent = {};  // break cycles so later walks terminate
+      incomplete_[i] = true;
+    }
+  }
+  // A type whose ancestry is broken is incomplete too: what it lacks was reported once, at the
+  // broken `derived_from`, and templates of it are not checked against the partial definition.
+  for (uint32_t i = 0; i < st_.types.size(); ++i) {
+    for (ir::TypeId t{i}; t.valid() && !incomplete_[i]; t = st_.types[t.value].parent) {
+      if (incomplete_[t.value]) incomplete_[i] = true;
+      if (t.value != i && st_.types[t.value].parent.value == i) break;
+    }
   }
 }
 
@@ -414,6 +435,26 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
 void Analyzer::FlattenTypes() {
   std::vector<uint8_t> state(st_.types.size(), 0);
   for (uint32_t i = 0; i < st_.types.size(); ++i) FlattenType(ir::TypeId{i}, state);
+  ExpandInterfaceTypes();
+  implemented_interfaces_.resize(st_.types.size());
+}
+
+// TOSCA interfaces declared by type only (`Standard: {type: ...}`) get the interface type's
+// operations, so that templates may assign them.
+void Analyzer::ExpandInterfaceTypes() {
+  for (ir::Type& type : st_.types) {
+    if (type.kind == ir::TypeKind::kInterface) continue;
+    for (ir::Interface& iface : type.interfaces) {
+      if (iface.type.empty()) continue;
+      ir::TypeId itype = Lookup(TypeKind::kInterface, iface.type);
+      if (!itype.valid() || st_.types[itype.value].interfaces.empty()) continue;
+      for (const ir::Operation& op : st_.types[itype.value].interfaces[0].operations) {
+        if (FindByName(iface.operations, op.name) == nullptr) {
+          iface.operations.push_back(ir::Operation{op.name, "", {}, op.loc});
+        }
+      }
+    }
+  }
 }
 
 auto Analyzer::PrimitiveBase(const ir::Type& type) const -> std::string {
@@ -461,6 +502,11 @@ void Analyzer::CheckTypeDefinitions() {
     const syntax::TypeDef& def = *type_sources_[i].def;
     if (st_.types[i].from_profile) continue;  // bundled profiles are checked by their own tests
     std::string path = fmt::format("{}_types.{}", syntax::TypeKindName(def.kind), def.name.text);
+    if (!def.constraints.empty()) {
+      ir::Schema own;
+      for (const syntax::ValueRef& c : def.constraints) own.constraints.push_back(ToValue(c, syntax::Family::kTosca));
+      checker.CheckConstraintClauses(own, path + ".constraints");
+    }
     for (const ir::PropertyDef& p : st_.types[i].properties) {
       if (p.declared_in.value != i) continue;
       std::string ppath = path + ".properties." + p.name;

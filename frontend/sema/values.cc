@@ -34,6 +34,11 @@ auto Convert(const yaml::Document& doc, yaml::NodeId id, syntax::Family family, 
   v.loc = doc.LocOf(id);
   const yaml::Node& n = doc[id];
   if (depth > 256) return v;  // the YAML layer bounds depth; this is a second guard
+  if (n.invalid) {
+    v.kind = VK::kInvalid;
+    v.s = n.text;
+    return v;
+  }
   switch (n.kind) {
     case yaml::Kind::kNull:
       v.kind = VK::kNull;
@@ -58,14 +63,15 @@ auto Convert(const yaml::Document& doc, yaml::NodeId id, syntax::Family family, 
       break;
     case yaml::Kind::kSeq:
       v.kind = VK::kList;
-      v.items.reserve(n.children.size());
-      for (yaml::NodeId child : n.children) v.items.push_back(Convert(doc, child, family, depth + 1));
+      v.items.reserve(n.count);
+      for (yaml::NodeId child : doc.Children(id)) v.items.push_back(Convert(doc, child, family, depth + 1));
       break;
     case yaml::Kind::kMap: {
-      if (n.children.size() == 2 && IsFunctionName(doc[n.children[0]].text, family)) {
+      yaml::ChildSpan children = doc.Children(id);
+      if (children.size() == 2 && IsFunctionName(doc[children[0]].text, family)) {
         v.kind = VK::kFunction;
-        v.s = doc[n.children[0]].text;
-        Value arg = Convert(doc, n.children[1], family, depth + 1);
+        v.s = doc[children[0]].text;
+        Value arg = Convert(doc, children[1], family, depth + 1);
         if (arg.kind == VK::kList) {
           v.items = std::move(arg.items);
         } else {
@@ -74,10 +80,10 @@ auto Convert(const yaml::Document& doc, yaml::NodeId id, syntax::Family family, 
         break;
       }
       v.kind = VK::kMap;
-      v.entries.reserve(n.children.size() / 2);
-      for (size_t i = 0; i + 1 < n.children.size(); i += 2) {
-        v.entries.emplace_back(doc[n.children[i]].text,
-                               Convert(doc, n.children[i + 1], family, depth + 1));
+      v.entries.reserve(children.size() / 2);
+      for (size_t i = 0; i + 1 < children.size(); i += 2) {
+        v.entries.emplace_back(std::string(doc[children[i]].text),
+                               Convert(doc, children[i + 1], family, depth + 1));
       }
       break;
     }
@@ -208,6 +214,8 @@ auto Describe(const Value& v) -> std::string {
       return "a map";
     case VK::kFunction:
       return fmt::format("function `{}`", v.s);
+    case VK::kInvalid:
+      return "an invalid value";
   }
   return "?";
 }
@@ -371,6 +379,23 @@ constexpr std::string_view kOperators[] = {
     "equal",     "greater_than", "greater_or_equal", "less_than", "less_or_equal", "in_range",
     "valid_values", "length",    "min_length",       "max_length", "pattern",      "schema"};
 
+// Whether a clause is well formed; malformed ones are reported once, where they are declared.
+auto ClauseUsable(std::string_view op, const Value& arg) -> bool {
+  if (op == "in_range") return arg.kind == VK::kList && arg.items.size() == 2;
+  if (op == "valid_values") return arg.kind == VK::kList;
+  if (op == "length" || op == "min_length" || op == "max_length") return arg.kind == VK::kInt && arg.i >= 0;
+  if (op == "pattern") {
+    if (arg.kind != VK::kString) return false;
+    try {
+      std::regex re(arg.s, std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+      return false;
+    }
+    return true;
+  }
+  return std::find(std::begin(kOperators), std::end(kOperators), op) != std::end(kOperators);
+}
+
 }  // namespace
 
 void ValueChecker::CheckConstraintClauses(const ir::Schema& schema, const std::string& path) {
@@ -414,6 +439,7 @@ void ValueChecker::CheckConstraints(const Value& value, std::string_view base,
   for (const Value& clause : constraints) {
     if (clause.kind != VK::kMap || clause.entries.size() != 1) continue;
     const auto& [op, arg] = clause.entries[0];
+    if (!ClauseUsable(op, arg)) continue;
     bool ok = true;
     Comparable lhs = MakeComparable(value, base);
     auto cmp = [&](const Value& rhs) { return Compare(lhs, MakeComparable(rhs, base)); };
@@ -506,7 +532,7 @@ void ValueChecker::CheckDataType(const Value& value, const ir::Type& type, const
 
 void ValueChecker::Check(const Value& value, const ir::Schema& schema, const std::string& what,
                          const std::string& path, int depth) {
-  if (depth > 64 || value.kind == VK::kFunction || schema.type.empty()) return;
+  if (depth > 64 || value.kind == VK::kFunction || value.kind == VK::kInvalid || schema.type.empty()) return;
   if (ContainsFunction(value) && value.kind != VK::kList && value.kind != VK::kMap) return;
   const std::string& type = schema.type;
   std::string base = type;
@@ -517,6 +543,8 @@ void ValueChecker::Check(const Value& value, const ir::Schema& schema, const std
     std::string prim = lookup_.primitive_base(*data);
     if (prim.empty()) return;
     base = prim;
+    // A data type derived from a primitive carries its own constraints (PortDef: 1..65535).
+    if (!ContainsFunction(value)) CheckConstraints(value, base, data->constraints, what, path);
   } else {
     return;  // unknown types are reported where they are declared
   }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -35,7 +36,7 @@ auto KindName(Kind kind) -> std::string_view {
 
 auto Document::Find(NodeId map, std::string_view key) const -> NodeId {
   if (!IsMap(map)) return {};
-  const auto& children = nodes[map.value].children;
+  ChildSpan children = Children(map);
   for (size_t i = 0; i + 1 < children.size(); i += 2) {
     if (nodes[children[i].value].text == key) return children[i + 1];
   }
@@ -45,8 +46,21 @@ auto Document::Find(NodeId map, std::string_view key) const -> NodeId {
 auto Document::Size(NodeId id) const -> size_t {
   if (!id.valid()) return 0;
   const Node& n = nodes[id.value];
-  if (n.kind == Kind::kMap) return n.children.size() / 2;
-  return n.children.size();
+  return n.kind == Kind::kMap ? n.count / 2 : n.count;
+}
+
+auto Document::Intern(std::string_view text) -> std::string_view {
+  if (text.empty()) return {};
+  constexpr size_t kBlock = 1 << 20;
+  if (block_used_ + text.size() > block_size_) {
+    block_size_ = std::max(kBlock, text.size());
+    blocks_.push_back(std::make_unique<char[]>(block_size_));
+    block_used_ = 0;
+  }
+  char* out = blocks_.back().get() + block_used_;
+  std::memcpy(out, text.data(), text.size());
+  block_used_ += text.size();
+  return std::string_view(out, text.size());
 }
 
 namespace {
@@ -162,9 +176,24 @@ class TreeBuilder {
   auto Run(std::string_view text) -> std::vector<Document>;
 
  private:
+  // libyaml reports encoding errors by byte offset only.
+  auto LocOfOffset(size_t offset) const -> diag::Loc {
+    uint32_t line = 1, col = 1;
+    for (size_t i = 0; i < offset && i < text_.size(); ++i) {
+      if (text_[i] == '\n') {
+        ++line;
+        col = 1;
+      } else if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) {
+        ++col;
+      }
+    }
+    return diag::Loc{file_, line, col};
+  }
+  std::string_view text_;
   struct Open {
     NodeId id;
     uint64_t weight;  // expanded node count of this collection so far
+    size_t start;     // where its children begin in pending_
   };
 
   auto Loc(const yaml_mark_t& mark) const -> diag::Loc {
@@ -174,17 +203,20 @@ class TreeBuilder {
   void ReportParserError(const yaml_parser_t& parser);
   auto NewNode(Kind kind, const yaml_mark_t& mark) -> NodeId;
   // Adds a finished node (weight = its expanded size) to the open collection, or makes it root.
-  auto Attach(NodeId id, uint64_t weight, const yaml_mark_t& mark) -> bool;
+  auto Attach(NodeId id, uint64_t weight, diag::Loc where) -> bool;
   void Anchor(const yaml_char_t* anchor, NodeId id);
   auto Scalar(const yaml_event_t& event) -> NodeId;
-  auto CloseMap(NodeId id) -> void;
-  void MergeKeys(NodeId map);
+  void CloseCollection(const Open& open);
+  void MergeKeys(std::vector<NodeId>& entries);
+  void DropDuplicateKeys(std::vector<NodeId>& entries);
 
   diag::FileId file_;
   diag::Sink& sink_;
   const ParseOptions& options_;
   Document doc_;
   std::vector<Open> stack_;
+  std::vector<NodeId> pending_;  // children of the open collections, innermost last
+  std::vector<NodeId> scratch_;
   std::unordered_map<std::string, std::pair<NodeId, uint64_t>> anchors_;
   std::vector<uint64_t> weights_;  // per node, expanded size (filled when a node is finished)
   uint64_t alias_expansion_ = 0;
@@ -198,9 +230,8 @@ void TreeBuilder::ReportParserError(const yaml_parser_t& parser) {
       parser.error == YAML_READER_ERROR ? diag::Kind::kYamlNotUtf8 : diag::Kind::kYamlSyntax;
   diag::Loc loc = Loc(parser.problem_mark);
   if (parser.error == YAML_READER_ERROR) {
-    loc = diag::Loc{file_, 0, 0};
-    sink_.Report(kind, loc, "");
-    sink_.AddNote(loc, fmt::format("libyaml: {} at byte {}", problem, parser.problem_offset));
+    loc = LocOfOffset(parser.problem_offset);
+    sink_.Report(kind, loc, "", fmt::format("{} at byte {}", problem, parser.problem_offset));
     return;
   }
   sink_.Report(kind, loc, "", problem);
@@ -214,25 +245,25 @@ auto TreeBuilder::NewNode(Kind kind, const yaml_mark_t& mark) -> NodeId {
   node.kind = kind;
   node.line = static_cast<uint32_t>(mark.line + 1);
   node.col = static_cast<uint32_t>(mark.column + 1);
-  doc_.nodes.push_back(std::move(node));
+  doc_.nodes.push_back(node);
   weights_.push_back(1);
   return NodeId{static_cast<uint32_t>(doc_.nodes.size() - 1)};
 }
 
-auto TreeBuilder::Attach(NodeId id, uint64_t weight, const yaml_mark_t& mark) -> bool {
+auto TreeBuilder::Attach(NodeId id, uint64_t weight, diag::Loc where) -> bool {
   if (stack_.empty()) {
     doc_.root = id;
     return true;
   }
   Open& parent = stack_.back();
-  Node& p = doc_.nodes[parent.id.value];
-  bool is_key = p.kind == Kind::kMap && p.children.size() % 2 == 0;
+  const Node& p = doc_.nodes[parent.id.value];
+  bool is_key = p.kind == Kind::kMap && (pending_.size() - parent.start) % 2 == 0;
   if (is_key && !doc_.IsScalar(id)) {
-    sink_.Report(diag::Kind::kYamlComplexKey, Loc(mark), "");
+    sink_.Report(diag::Kind::kYamlComplexKey, where, "");
     failed_ = true;
     return false;
   }
-  p.children.push_back(id);
+  pending_.push_back(id);
   parent.weight += weight;
   return true;
 }
@@ -246,7 +277,7 @@ auto TreeBuilder::Scalar(const yaml_event_t& event) -> NodeId {
   const auto& s = event.data.scalar;
   NodeId id = NewNode(Kind::kString, event.start_mark);
   Node& node = doc_.nodes[id.value];
-  node.text.assign(reinterpret_cast<const char*>(s.value), s.length);
+  node.text = doc_.Intern(std::string_view(reinterpret_cast<const char*>(s.value), s.length));
   std::string_view tag = s.tag ? reinterpret_cast<const char*>(s.tag) : "";
   if (tag.empty()) {
     if (s.style == YAML_PLAIN_SCALAR_STYLE) {
@@ -261,6 +292,7 @@ auto TreeBuilder::Scalar(const yaml_event_t& event) -> NodeId {
     if (tag != "!") sink_.Report(diag::Kind::kYamlUnknownTag, Loc(event.start_mark), "", tag);
     return id;
   }
+  std::string short_tag = "!!" + std::string(tag.substr(kTagPrefix.size()));
   std::string_view name = tag.substr(kTagPrefix.size());
   if (name == "str") return id;
   Node probe;
@@ -276,89 +308,114 @@ auto TreeBuilder::Scalar(const yaml_event_t& event) -> NodeId {
       node.kind = Kind::kFloat;
       node.number.f = static_cast<double>(probe.number.i);
     }
+  } else if (name == "int" || name == "float" || name == "bool" || name == "null") {
+    sink_.Report(diag::Kind::kYamlTagMismatch, Loc(event.start_mark), "", node.text, name);
+    node.invalid = true;  // reported here; later stages must not report it again
   } else {
-    sink_.Report(diag::Kind::kYamlUnknownTag, Loc(event.start_mark), "", tag);
+    sink_.Report(diag::Kind::kYamlUnknownTag, Loc(event.start_mark), "", short_tag);
   }
   return id;
 }
 
 // YAML 1.1 merge keys (`<<: *base`), still common in blueprints: entries of the merged maps that
 // the map does not define itself are appended.
-void TreeBuilder::MergeKeys(NodeId map) {
-  auto& children = doc_.nodes[map.value].children;
+void TreeBuilder::MergeKeys(std::vector<NodeId>& entries) {
   std::vector<NodeId> sources;
   std::vector<NodeId> kept;
-  for (size_t i = 0; i + 1 < children.size(); i += 2) {
-    const Node& key = doc_.nodes[children[i].value];
+  for (size_t i = 0; i + 1 < entries.size(); i += 2) {
+    const Node& key = doc_.nodes[entries[i].value];
     if (key.plain && key.text == "<<") {
-      NodeId value = children[i + 1];
+      NodeId value = entries[i + 1];
       if (doc_.IsMap(value)) sources.push_back(value);
       if (doc_.IsSeq(value)) {
-        for (NodeId item : doc_.nodes[value.value].children) {
+        for (NodeId item : doc_.Children(value)) {
           if (doc_.IsMap(item)) sources.push_back(item);
         }
       }
     } else {
-      kept.push_back(children[i]);
-      kept.push_back(children[i + 1]);
+      kept.push_back(entries[i]);
+      kept.push_back(entries[i + 1]);
     }
   }
   if (sources.empty()) return;
   for (NodeId source : sources) {
-    const auto& entries = doc_.nodes[source.value].children;
-    for (size_t i = 0; i + 1 < entries.size(); i += 2) {
+    ChildSpan merged = doc_.Children(source);
+    for (size_t i = 0; i + 1 < merged.size(); i += 2) {
       bool present = false;
       for (size_t j = 0; j < kept.size(); j += 2) {
-        if (doc_.nodes[kept[j].value].text == doc_.nodes[entries[i].value].text) present = true;
+        present |= doc_.nodes[kept[j].value].text == doc_.nodes[merged[i].value].text;
       }
       if (!present) {
-        kept.push_back(entries[i]);
-        kept.push_back(entries[i + 1]);
+        kept.push_back(merged[i]);
+        kept.push_back(merged[i + 1]);
       }
     }
   }
-  doc_.nodes[map.value].children = std::move(kept);
+  entries = std::move(kept);
 }
 
-auto TreeBuilder::CloseMap(NodeId id) -> void {
-  MergeKeys(id);
-  auto& children = doc_.nodes[id.value].children;
-  // Report each repeated key, then keep only its first entry so that later stages see one.
-  std::vector<bool> drop(children.size() / 2, false);
+// Reports each repeated key, then keeps only its first entry so that later stages see one.
+void TreeBuilder::DropDuplicateKeys(std::vector<NodeId>& entries) {
+  std::vector<bool> drop(entries.size() / 2, false);
   auto report = [&](size_t i, size_t first) {
-    const Node& key = doc_.nodes[children[i].value];
-    sink_.Report(diag::Kind::kYamlDuplicateKey, doc_.LocOf(children[i]), "", key.text);
-    sink_.AddNote(doc_.LocOf(children[first]), "first defined here");
+    sink_.Report(diag::Kind::kYamlDuplicateKey, doc_.LocOf(entries[i]), "",
+                 doc_.nodes[entries[i].value].text);
+    sink_.AddNote(doc_.LocOf(entries[first]), "first defined here");
     drop[i / 2] = true;
   };
-  if (children.size() <= 16) {
-    for (size_t i = 2; i < children.size(); i += 2) {
+  bool any = false;
+  if (entries.size() <= 16) {
+    for (size_t i = 2; i < entries.size(); i += 2) {
       for (size_t j = 0; j < i; j += 2) {
-        if (!drop[j / 2] && doc_.nodes[children[i].value].text == doc_.nodes[children[j].value].text) {
+        if (!drop[j / 2] && doc_.nodes[entries[i].value].text == doc_.nodes[entries[j].value].text) {
           report(i, j);
+          any = true;
           break;
         }
       }
     }
   } else {
     std::unordered_map<std::string_view, size_t> seen;
-    seen.reserve(children.size() / 2);
-    for (size_t i = 0; i < children.size(); i += 2) {
-      auto [it, inserted] = seen.emplace(doc_.nodes[children[i].value].text, i);
-      if (!inserted) report(i, it->second);
+    seen.reserve(entries.size() / 2);
+    for (size_t i = 0; i < entries.size(); i += 2) {
+      auto [it, inserted] = seen.emplace(doc_.nodes[entries[i].value].text, i);
+      if (!inserted) {
+        report(i, it->second);
+        any = true;
+      }
     }
   }
-  if (std::find(drop.begin(), drop.end(), true) == drop.end()) return;
+  if (!any) return;
   std::vector<NodeId> kept;
-  for (size_t i = 0; i < children.size(); i += 2) {
+  for (size_t i = 0; i < entries.size(); i += 2) {
     if (drop[i / 2]) continue;
-    kept.push_back(children[i]);
-    kept.push_back(children[i + 1]);
+    kept.push_back(entries[i]);
+    kept.push_back(entries[i + 1]);
   }
-  children = std::move(kept);
+  entries = std::move(kept);
+}
+
+// Moves a finished collection's children from the pending stack into the document.
+void TreeBuilder::CloseCollection(const Open& open) {
+  Node& node = doc_.nodes[open.id.value];
+  auto begin = pending_.begin() + static_cast<std::ptrdiff_t>(open.start);
+  if (node.kind == Kind::kMap) {
+    scratch_.assign(begin, pending_.end());
+    MergeKeys(scratch_);
+    DropDuplicateKeys(scratch_);
+    node.first = static_cast<uint32_t>(doc_.child_ids.size());
+    node.count = static_cast<uint32_t>(scratch_.size());
+    doc_.child_ids.insert(doc_.child_ids.end(), scratch_.begin(), scratch_.end());
+  } else {
+    node.first = static_cast<uint32_t>(doc_.child_ids.size());
+    node.count = static_cast<uint32_t>(pending_.size() - open.start);
+    doc_.child_ids.insert(doc_.child_ids.end(), begin, pending_.end());
+  }
+  pending_.resize(open.start);
 }
 
 auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
+  text_ = text;
   std::vector<Document> docs;
   yaml_parser_t parser;
   yaml_parser_initialize(&parser);
@@ -375,6 +432,11 @@ auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
       case YAML_DOCUMENT_START_EVENT:
         doc_ = Document{};
         doc_.file = file_;
+        // Rough sizes from the text: avoids regrowing the big vectors (about 12 bytes a node).
+        doc_.nodes.reserve(text.size() / 12 + 16);
+        doc_.child_ids.reserve(text.size() / 12 + 16);
+        weights_.reserve(text.size() / 12 + 16);
+        pending_.clear();
         weights_.clear();
         anchors_.clear();
         alias_expansion_ = 0;
@@ -386,7 +448,7 @@ auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
       case YAML_SCALAR_EVENT: {
         NodeId id = Scalar(event);
         Anchor(event.data.scalar.anchor, id);
-        if (!Attach(id, 1, event.start_mark)) done = true;
+        if (!Attach(id, 1, doc_.LocOf(id))) done = true;
         break;
       }
       case YAML_SEQUENCE_START_EVENT:
@@ -399,16 +461,16 @@ auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
         }
         NodeId id = NewNode(is_map ? Kind::kMap : Kind::kSeq, event.start_mark);
         Anchor(is_map ? event.data.mapping_start.anchor : event.data.sequence_start.anchor, id);
-        stack_.push_back(Open{id, 1});
+        stack_.push_back(Open{id, 1, pending_.size()});
         break;
       }
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT: {
         Open open = stack_.back();
         stack_.pop_back();
-        if (event.type == YAML_MAPPING_END_EVENT) CloseMap(open.id);
+        CloseCollection(open);
         weights_[open.id.value] = open.weight;
-        if (!Attach(open.id, open.weight, event.start_mark)) done = true;
+        if (!Attach(open.id, open.weight, doc_.LocOf(open.id))) done = true;
         break;
       }
       case YAML_ALIAS_EVENT: {
@@ -434,7 +496,7 @@ auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
           failed_ = done = true;
           break;
         }
-        if (!Attach(it->second.first, weight, event.start_mark)) done = true;
+        if (!Attach(it->second.first, weight, Loc(event.start_mark))) done = true;
         break;
       }
       case YAML_STREAM_END_EVENT:

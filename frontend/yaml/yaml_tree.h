@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,30 +23,53 @@ enum class Kind : uint8_t { kNull, kBool, kInt, kFloat, kString, kSeq, kMap };
 
 auto KindName(Kind kind) -> std::string_view;
 
+/// The children of a collection: sequence items, or map entries as key, value, key, value, ...
+class ChildSpan {
+ public:
+  ChildSpan(const NodeId* data, size_t size) : data_(data), size_(size) {}
+  auto begin() const -> const NodeId* { return data_; }
+  auto end() const -> const NodeId* { return data_ + size_; }
+  auto size() const -> size_t { return size_; }
+  auto empty() const -> bool { return size_ == 0; }
+  auto operator[](size_t i) const -> NodeId { return data_[i]; }
+
+ private:
+  const NodeId* data_;
+  size_t size_;
+};
+
+/// One YAML node. Kept small: a blueprint of 100,000 node templates has millions of these.
 struct Node {
-  Kind kind = Kind::kNull;
-  bool plain = true;  // a plain (unquoted, untagged) scalar
-  uint32_t line = 0;
-  uint32_t col = 0;
-  std::string text;  // scalar source text; empty for collections
+  std::string_view text;  // scalar source text, in the Document's arena; empty for collections
   union {
     bool b;
     int64_t i;
     double f;
   } number{};
-  /// Sequence items, or map entries as key, value, key, value, ...
-  std::vector<NodeId> children;
+  uint32_t line = 0;
+  uint32_t col = 0;
+  uint32_t first = 0;  // children: Document::child_ids[first, first + count)
+  uint32_t count = 0;
+  Kind kind = Kind::kNull;
+  bool plain = true;     // a plain (unquoted, untagged) scalar
+  bool invalid = false;  // already reported as malformed (e.g. `!!int four`)
 };
 
 /// One YAML document. Aliases share the anchored node's id (no copies), so a tree may be a DAG;
-/// the parser bounds the expanded size so that walking it stays cheap.
+/// the parser bounds the expanded size so that walking it stays cheap. Movable; the texts that
+/// nodes view live in heap blocks that move with it.
 class Document {
  public:
   diag::FileId file;
   NodeId root;
   std::vector<Node> nodes;
+  std::vector<NodeId> child_ids;
 
   auto operator[](NodeId id) const -> const Node& { return nodes[id.value]; }
+  auto Children(NodeId id) const -> ChildSpan {
+    const Node& n = nodes[id.value];
+    return ChildSpan(child_ids.data() + n.first, n.count);
+  }
   auto LocOf(NodeId id) const -> diag::Loc {
     const Node& n = nodes[id.value];
     return diag::Loc{file, n.line, n.col};
@@ -59,6 +83,13 @@ class Document {
   auto Find(NodeId map, std::string_view key) const -> NodeId;
   /// Number of entries of a map (pairs) or items of a sequence.
   auto Size(NodeId id) const -> size_t;
+  /// Copies `text` into the document's arena.
+  auto Intern(std::string_view text) -> std::string_view;
+
+ private:
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t block_used_ = 0;
+  size_t block_size_ = 0;
 };
 
 struct ParseOptions {

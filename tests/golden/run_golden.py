@@ -22,6 +22,9 @@ def main() -> int:
     parser.add_argument("case")
     args = parser.parse_args()
     update = args.update or os.environ.get("TOSCAC_UPDATE_GOLDENS") == "1"
+    # The case runs in its own folder: a relative --toscac path must not depend on that.
+    if os.sep in args.toscac:
+        args.toscac = os.path.abspath(args.toscac)
 
     case = os.path.abspath(args.case)
     folder, name = os.path.split(case)
@@ -38,7 +41,7 @@ def main() -> int:
     if not expect_failure:
         command.insert(2, "--dump=ir")
     try:
-        run = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=60)
+        run = subprocess.run(command, cwd=folder, capture_output=True, text=True, errors="replace", timeout=60)
     except subprocess.TimeoutExpired:
         print(f"{name}: toscac did not finish within 60 s")
         return 1

@@ -27,7 +27,7 @@ TEST(YamlTree, LocatesEveryNode) {
   EXPECT_EQ(d[a].col, 3u);
   EXPECT_EQ(d[b].line, 2u);
   EXPECT_EQ(d[b].col, 6u);
-  EXPECT_EQ(d[d[b].children[1]].col, 10u);
+  EXPECT_EQ(d[d.Children(b)[1]].col, 10u);
 }
 
 TEST(YamlTree, ResolvesCoreSchema) {
@@ -36,13 +36,13 @@ TEST(YamlTree, ResolvesCoreSchema) {
   std::vector<Kind> expected = {Kind::kNull, Kind::kNull,  Kind::kBool,   Kind::kBool,  Kind::kInt,
                                 Kind::kInt,  Kind::kInt,   Kind::kInt,    Kind::kFloat, Kind::kFloat,
                                 Kind::kString, Kind::kString, Kind::kFloat, Kind::kString};
-  ASSERT_EQ(d[d.root].children.size(), expected.size());
+  ASSERT_EQ(d.Children(d.root).size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_EQ(d[d[d.root].children[i]].kind, expected[i]) << "item " << i;
+    EXPECT_EQ(d[d.Children(d.root)[i]].kind, expected[i]) << "item " << i;
   }
-  EXPECT_EQ(d[d[d.root].children[6]].number.i, 31);
-  EXPECT_EQ(d[d[d.root].children[7]].number.i, 15);
-  EXPECT_EQ(d[d[d.root].children[5]].number.i, -3);
+  EXPECT_EQ(d[d.Children(d.root)[6]].number.i, 31);
+  EXPECT_EQ(d[d.Children(d.root)[7]].number.i, 15);
+  EXPECT_EQ(d[d.Children(d.root)[5]].number.i, -3);
 }
 
 TEST(YamlTree, ReportsDuplicateKeysWithBothPlaces) {
