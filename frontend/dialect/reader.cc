@@ -129,7 +129,6 @@ class Reader {
   auto ExpectMap(NodeId id, std::string_view what) -> bool;
   auto ExpectMapOrNull(NodeId id, std::string_view what) -> bool;
   auto ExpectSeq(NodeId id, std::string_view what) -> bool;
-  auto ExpectString(NodeId id, std::string_view what) -> bool;
   auto NameOf(NodeId id, std::string_view what) -> Name;
   auto KeyName(NodeId key) -> Name { return Name{std::string(Text(key)), Loc(key)}; }
   void CheckKeys(NodeId map, Keys allowed, std::string_view what);
@@ -195,13 +194,6 @@ auto Reader::ExpectMapOrNull(NodeId id, std::string_view what) -> bool {
 auto Reader::ExpectSeq(NodeId id, std::string_view what) -> bool {
   if (doc_.IsSeq(id)) return true;
   Report(diag::Kind::kExpectedList, id, what, Describe(doc_[id]));
-  return false;
-}
-
-auto Reader::ExpectString(NodeId id, std::string_view what) -> bool {
-  const yaml::Node& n = doc_[id];
-  if (n.kind == Kind::kString) return true;
-  Report(diag::Kind::kExpectedString, id, what, Describe(n));
   return false;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "diag/diagnostic.h"
+#include "diag/path.h"
 #include "frontend/imports/loader.h"
 #include "frontend/sema/values.h"
 #include "frontend/syntax.h"
@@ -38,19 +39,22 @@ class Analyzer {
   void FlattenType(ir::TypeId id, std::vector<uint8_t>& state);
   void CheckTypeDefinitions();
   auto Lookup(syntax::TypeKind kind, std::string_view name) const -> ir::TypeId;
-  auto ResolveType(syntax::TypeKind kind, const syntax::Name& name, const std::string& path,
+  auto ResolveType(syntax::TypeKind kind, const syntax::Name& name, const diag::PathRef& path,
                    bool report = true) -> ir::TypeId;
   auto ConvertSchema(const syntax::Schema& schema, syntax::Family family) -> ir::Schema;
   auto ConvertPropertyDef(const syntax::PropertyDef& def, ir::TypeId owner, syntax::Family family,
                           bool attribute) -> ir::PropertyDef;
   auto ConvertInterfaces(const std::vector<syntax::InterfaceDef>& defs, syntax::Family family)
       -> std::vector<ir::Interface>;
-  void CheckSchemaType(const ir::Schema& schema, diag::Loc loc, const std::string& path);
+  void CheckSchemaType(const ir::Schema& schema, diag::Loc loc, const diag::PathRef& path);
   auto PrimitiveBase(const ir::Type& type) const -> std::string;
   auto Checker() -> ValueChecker;
 
   // templates.cc
   /// A YAML path inside the topology: TOSCA nests it under `topology_template`.
+  auto TopoBase() const -> std::string_view {
+    return family_ == syntax::Family::kTosca ? "topology_template" : "";
+  }
   auto Topo(std::string_view rest) const -> std::string {
     return (family_ == syntax::Family::kTosca ? "topology_template." : "") + std::string(rest);
   }
@@ -60,30 +64,30 @@ class Analyzer {
   void BuildNode(const syntax::NodeTemplate& tpl, syntax::Family family, ir::NodeId id);
   void AssignProperties(const std::vector<std::pair<syntax::Name, syntax::ValueRef>>& given,
                         const std::vector<ir::PropertyDef>& defs, const std::string& owner,
-                        const std::string& path, syntax::Family family, diag::Loc owner_loc,
+                        const diag::PathRef& path, syntax::Family family, diag::Loc owner_loc,
                         std::vector<ir::Property>& out);
   void BuildCapabilities(const syntax::NodeTemplate& tpl, syntax::Family family, ir::NodeTemplate& node,
-                         const std::string& path);
+                         const diag::PathRef& path);
   void BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family family, ir::NodeTemplate& node,
-                       const std::string& path);
+                       const diag::PathRef& path);
   void BuildRelationships();
   void CheckRequirementCounts(const syntax::NodeTemplate& tpl, const ir::Type& type);
-  void CheckGroupMemberTypes(const ir::Group& group, const syntax::Group& syntax_group, const std::string& path);
+  void CheckGroupMemberTypes(const ir::Group& group, const syntax::Group& syntax_group, const diag::PathRef& path);
   void CheckUnusedInputs();
   void BuildRelationship(const syntax::RelationshipAssignment& rel, syntax::Family family,
                          ir::NodeId source, size_t index);
   void CheckTargetSatisfies(const ir::RequirementDef* req, const syntax::RelationshipAssignment& rel,
-                            ir::NodeId target, ir::Relationship& out, const std::string& path);
-  void BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate& node, const std::string& path);
+                            ir::NodeId target, ir::Relationship& out, const diag::PathRef& path);
+  void BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate& node, const diag::PathRef& path);
   void CheckRelationshipGraph();
   void CollectGroupsAndPolicies();
-  auto BuildPolicy(const syntax::Policy& policy, syntax::Family family, const std::string& path)
+  auto BuildPolicy(const syntax::Policy& policy, syntax::Family family, const diag::PathRef& path)
       -> ir::Policy;
   void CollectOutputs();
   void CollectWorkflows();
   auto ImplementedOnly(const std::vector<ir::Interface>& interfaces) -> std::vector<ir::Interface>;
   void ExpandInterfaceTypes();
-  void CheckImplementation(const std::string& implementation, diag::Loc loc, const std::string& path);
+  void CheckImplementation(const std::string& implementation, diag::Loc loc, const diag::PathRef& path);
 
   // functions.cc
   void CheckFunctions(const ir::Value& value, const FunctionContext& ctx);

@@ -56,9 +56,9 @@ void Analyzer::CollectInputs() {
   for (const imports::LoadedFile& file : loaded_.files) {
     if (!ContributesTopology(file)) continue;
     for (const syntax::PropertyDef& def : file.syntax.inputs) {
-      std::string path = Topo("inputs.") + def.name.text;
+      diag::PathRef topo(TopoBase()), inputs(topo, "inputs"), path(inputs, def.name.text);
       if (input_index_.count(def.name.text) != 0) {
-        sink_.Report(diag::Kind::kDuplicateTemplate, def.name.loc, path, "input", def.name.text);
+        sink_.Report(diag::Kind::kDuplicateTemplate, def.name.loc, path.Str(), "input", def.name.text);
         sink_.AddNote(st_.inputs[input_index_[def.name.text]].loc, "first defined here");
         continue;
       }
@@ -74,7 +74,8 @@ void Analyzer::CollectInputs() {
                                    file.syntax.version.family);
       }
       CheckSchemaType(in.schema, def.schema.type.empty() ? def.name.loc : def.schema.type.loc, path);
-      if (in.has_default) checker.Check(in.default_value, in.schema, fmt::format("default of input `{}`", in.name), path + ".default");
+      diag::PathRef default_path(path, "default");
+      if (in.has_default) checker.Check(in.default_value, in.schema, Subject{"default of input", in.name, default_path});
       input_index_[in.name] = st_.inputs.size();
       st_.inputs.push_back(std::move(in));
     }
@@ -83,19 +84,19 @@ void Analyzer::CollectInputs() {
 
 void Analyzer::AssignProperties(const std::vector<std::pair<syntax::Name, syntax::ValueRef>>& given,
                                 const std::vector<ir::PropertyDef>& defs, const std::string& owner,
-                                const std::string& path, syntax::Family family, diag::Loc owner_loc,
+                                const diag::PathRef& path, syntax::Family family, diag::Loc owner_loc,
                                 std::vector<ir::Property>& out) {
   ValueChecker checker = Checker();
   for (const auto& [name, ref] : given) {
-    std::string ppath = path + "." + name.text;
+    diag::PathRef ppath(path, name.text);
     auto def = std::find_if(defs.begin(), defs.end(), [&](const ir::PropertyDef& d) { return d.name == name.text; });
     if (def == defs.end()) {
-      sink_.Report(diag::Kind::kUnknownProperty, name.loc, ppath, name.text, owner);
+      sink_.Report(diag::Kind::kUnknownProperty, name.loc, ppath.Str(), name.text, owner);
       SuggestName(sink_, name.loc, name.text, NamesOf(defs));
       continue;
     }
     ir::Property prop{name.text, ToValue(ref, family), false};
-    checker.Check(prop.value, def->schema, fmt::format("property `{}`", name.text), ppath);
+    checker.Check(prop.value, def->schema, Subject{"property", name.text, ppath});
     out.push_back(std::move(prop));
   }
   for (const ir::PropertyDef& def : defs) {
@@ -104,7 +105,7 @@ void Analyzer::AssignProperties(const std::vector<std::pair<syntax::Name, syntax
     if (def.has_default) {
       out.push_back(ir::Property{def.name, def.default_value, true});
     } else if (def.required) {
-      sink_.Report(diag::Kind::kMissingProperty, owner_loc, path, def.name, owner);
+      sink_.Report(diag::Kind::kMissingProperty, owner_loc, path.Str(), def.name, owner);
       sink_.AddNote(def.loc, fmt::format("declared in `{}`", def.declared_in.valid() ? st_.types[def.declared_in.value].name : owner));
     }
   }
@@ -138,18 +139,18 @@ void Analyzer::CollectNodes() {
 
 void Analyzer::BuildNode(const syntax::NodeTemplate& tpl_in, syntax::Family family, ir::NodeId id) {
   const syntax::NodeTemplate* tpl = &tpl_in;
-  std::string path = Topo("node_templates.") + tpl->name.text;
+  diag::PathRef topo(TopoBase()), templates(topo, "node_templates"), path(templates, tpl->name.text);
   ir::NodeTemplate& node = st_.nodes[id.value];
   syntax::Name type_name = tpl->type;
   if (type_name.empty() && !tpl->copy.empty()) {
     auto it = node_index_.find(tpl->copy.text);
     if (it == node_index_.end()) {
-      sink_.Report(diag::Kind::kUnknownTargetNode, tpl->copy.loc, path + ".copy", "`copy`", tpl->copy.text);
+      sink_.Report(diag::Kind::kUnknownTargetNode, tpl->copy.loc, diag::PathRef(path, "copy").Str(), "`copy`", tpl->copy.text);
       return;
     }
     type_name = node_syntax_[it->second.value]->type;
   }
-  node.type = ResolveType(TypeKind::kNode, type_name, path + ".type");
+  node.type = ResolveType(TypeKind::kNode, type_name, diag::PathRef(path, "type"));
   if (!node.type.valid()) return;
   const ir::Type& type = st_.types[node.type.value];
   if (incomplete_[node.type.value]) {
@@ -157,12 +158,12 @@ void Analyzer::BuildNode(const syntax::NodeTemplate& tpl_in, syntax::Family fami
     for (const auto& [name, ref] : tpl->properties) node.properties.push_back(ir::Property{name.text, ToValue(ref, family), false});
     return;
   }
-  AssignProperties(tpl->properties, type.properties, type.name, path + ".properties", family, tpl->name.loc,
+  AssignProperties(tpl->properties, type.properties, type.name, diag::PathRef(path, "properties"), family, tpl->name.loc,
                    node.properties);
   for (const auto& [name, ref] : tpl->attributes) {
     if (FindByName(const_cast<ir::Type&>(type).attributes, name.text) == nullptr &&
         FindByName(const_cast<ir::Type&>(type).properties, name.text) == nullptr) {
-      sink_.Report(diag::Kind::kUnknownAttribute, name.loc, path + ".attributes." + name.text, name.text, type.name);
+      sink_.Report(diag::Kind::kUnknownAttribute, name.loc, diag::PathRef(diag::PathRef(path, "attributes"), name.text).Str(), name.text, type.name);
       SuggestName(sink_, name.loc, name.text, NamesOf(type.attributes));
       continue;
     }
@@ -176,24 +177,25 @@ void Analyzer::BuildNode(const syntax::NodeTemplate& tpl_in, syntax::Family fami
     art.file = a.file.text;
     art.repository = a.repository.text;
     art.loc = a.loc;
-    if (!a.type.empty()) art.type = ResolveType(TypeKind::kArtifact, a.type, path + ".artifacts." + art.name + ".type");
+    diag::PathRef artifacts(path, "artifacts"), artifact(artifacts, art.name);
+    if (!a.type.empty()) art.type = ResolveType(TypeKind::kArtifact, a.type, diag::PathRef(artifact, "type"));
     node.artifacts.push_back(std::move(art));
   }
   BuildInstances(*tpl, node, path);
 }
 
 void Analyzer::BuildCapabilities(const syntax::NodeTemplate& tpl, syntax::Family family,
-                                 ir::NodeTemplate& node, const std::string& path) {
+                                 ir::NodeTemplate& node, const diag::PathRef& path) {
   const ir::Type& type = st_.types[node.type.value];
   for (const syntax::CapabilityAssignment& cap : tpl.capabilities) {
-    std::string cpath = path + ".capabilities." + cap.name.text;
+    diag::PathRef caps(path, "capabilities"), cpath(caps, cap.name.text);
     const ir::CapabilityDef* def = nullptr;
     for (const auto& c : type.capabilities) {
       if (c.name == cap.name.text) def = &c;
     }
     bool cloudify_scalable = family == syntax::Family::kCloudify && cap.name.text == "scalable";
     if (def == nullptr && !cloudify_scalable) {
-      sink_.Report(diag::Kind::kUnknownCapability, cap.loc, cpath, type.name, cap.name.text);
+      sink_.Report(diag::Kind::kUnknownCapability, cap.loc, cpath.Str(), type.name, cap.name.text);
       SuggestName(sink_, cap.loc, cap.name.text, NamesOf(type.capabilities));
       continue;
     }
@@ -202,7 +204,7 @@ void Analyzer::BuildCapabilities(const syntax::NodeTemplate& tpl, syntax::Family
     if (def != nullptr && def->type.valid()) {
       values.type = def->type;
       const ir::Type& cap_type = st_.types[def->type.value];
-      AssignProperties(cap.properties, cap_type.properties, cap_type.name, cpath + ".properties", family,
+      AssignProperties(cap.properties, cap_type.properties, cap_type.name, diag::PathRef(cpath, "properties"), family,
                        cap.loc, values.properties);
     } else {
       for (const auto& [name, ref] : cap.properties) values.properties.push_back(ir::Property{name.text, ToValue(ref, family), false});
@@ -224,7 +226,7 @@ auto Analyzer::ImplementedOnly(const std::vector<ir::Interface>& interfaces) -> 
 }
 
 void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family family,
-                               ir::NodeTemplate& node, const std::string& path) {
+                               ir::NodeTemplate& node, const diag::PathRef& path) {
   const ir::Type& type = st_.types[node.type.value];
   // The IR keeps only operations that do something (an implementation or inputs); the common
   // case, a template that assigns no operation, shares one filtered list per type.
@@ -236,11 +238,11 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
   }
   node.interfaces = type.interfaces;
   for (const syntax::InterfaceDef& def : tpl.interfaces) {
-    std::string ipath = path + ".interfaces." + def.name.text;
+    diag::PathRef ifaces(path, "interfaces"), ipath(ifaces, def.name.text);
     ir::Interface* iface = FindByName(node.interfaces, def.name.text);
     if (iface == nullptr) {
       if (family == syntax::Family::kTosca) {
-        sink_.Report(diag::Kind::kUnknownInterface, def.loc, ipath, type.name, def.name.text);
+        sink_.Report(diag::Kind::kUnknownInterface, def.loc, ipath.Str(), type.name, def.name.text);
         SuggestName(sink_, def.loc, def.name.text, NamesOf(node.interfaces));
         continue;
       }
@@ -251,7 +253,7 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
       ir::Operation* existing = FindByName(iface->operations, op.name.text);
       if (existing == nullptr) {
         if (family == syntax::Family::kTosca) {
-          sink_.Report(diag::Kind::kUnknownOperation, op.loc, ipath + "." + op.name.text, def.name.text, op.name.text);
+          sink_.Report(diag::Kind::kUnknownOperation, op.loc, diag::PathRef(ipath, op.name.text).Str(), def.name.text, op.name.text);
           SuggestName(sink_, op.loc, op.name.text, NamesOf(iface->operations));
           continue;
         }
@@ -261,7 +263,7 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
       if (!op.implementation.empty()) {
         existing->implementation = op.implementation.text;
         if (family == syntax::Family::kCloudify) {
-          CheckImplementation(op.implementation.text, op.implementation.loc, ipath + "." + op.name.text);
+          CheckImplementation(op.implementation.text, op.implementation.loc, diag::PathRef(ipath, op.name.text));
         }
       }
       existing->loc = op.loc;
@@ -282,19 +284,19 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
   node.interfaces = ImplementedOnly(node.interfaces);
 }
 
-void Analyzer::CheckImplementation(const std::string& impl, diag::Loc loc, const std::string& path) {
+void Analyzer::CheckImplementation(const std::string& impl, diag::Loc loc, const diag::PathRef& path) {
   if (impl.empty() || IsScriptPath(impl)) return;
   size_t dot = impl.find('.');
   std::string plugin = impl.substr(0, dot);
   if (dot == std::string::npos ||
       std::find(plugin_names_.begin(), plugin_names_.end(), plugin) == plugin_names_.end()) {
-    sink_.Report(diag::Kind::kUnknownWorkflowPlugin, loc, path, impl, plugin);
+    sink_.Report(diag::Kind::kUnknownWorkflowPlugin, loc, path.Str(), impl, plugin);
     std::vector<std::string_view> names(plugin_names_.begin(), plugin_names_.end());
     SuggestName(sink_, loc, plugin, names);
   }
 }
 
-void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate& node, const std::string& path) {
+void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate& node, const diag::PathRef& path) {
   auto int_of = [](const ir::Property& p) -> std::optional<int64_t> {
     if (p.value.kind == ir::Value::Kind::kInt) return p.value.i;
     return std::nullopt;
@@ -305,7 +307,7 @@ void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate&
     if (deploy.valid()) {
       const yaml::Node& n = doc[deploy];
       if (n.kind != yaml::Kind::kInt || n.number.i < 0) {
-        sink_.Report(diag::Kind::kBadInstances, doc.LocOf(deploy), path + ".instances.deploy",
+        sink_.Report(diag::Kind::kBadInstances, doc.LocOf(deploy), diag::PathRef(path, "instances.deploy").Str(),
                      fmt::format("`deploy` must be a non-negative integer, found `{}`", n.text));
       } else {
         node.instances.initial = n.number.i;
@@ -333,11 +335,11 @@ void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate&
     });
     if (!has_default) node.instances.initial = std::max<int64_t>(node.instances.min, 1);
     if (node.instances.max >= 0 && node.instances.min > node.instances.max) {
-      sink_.Report(diag::Kind::kBadInstances, min_loc, path + ".capabilities.scalable.properties.min_instances",
+      sink_.Report(diag::Kind::kBadInstances, min_loc, diag::PathRef(path, "capabilities.scalable.properties.min_instances").Str(),
                    fmt::format("min_instances {} exceeds max_instances {}", node.instances.min, node.instances.max));
     } else if (node.instances.initial < node.instances.min ||
                (node.instances.max >= 0 && node.instances.initial > node.instances.max)) {
-      sink_.Report(diag::Kind::kBadInstances, default_loc, path + ".capabilities.scalable.properties.default_instances",
+      sink_.Report(diag::Kind::kBadInstances, default_loc, diag::PathRef(path, "capabilities.scalable.properties.default_instances").Str(),
                    fmt::format("default_instances {} is outside [{}, {}]", node.instances.initial,
                                node.instances.min, node.instances.max));
     }
@@ -374,16 +376,17 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
                                  ir::NodeId source, size_t index) {
   const ir::NodeTemplate& src = st_.nodes[source.value];
   const ir::Type& src_type = st_.types[src.type.value];
-  std::string path = family == syntax::Family::kTosca
-                         ? Topo("") + fmt::format("node_templates.{}.requirements[{}].{}", src.name, index, rel.requirement.text)
-                         : Topo("") + fmt::format("node_templates.{}.relationships[{}]", src.name, index);
+  bool tosca = family == syntax::Family::kTosca;
+  diag::PathRef topo(TopoBase()), templates(topo, "node_templates"), node_path(templates, src.name);
+  diag::PathRef list(node_path, tosca ? "requirements" : "relationships"), item(list, index);
+  diag::PathRef path(item, tosca ? std::string_view(rel.requirement.text) : std::string_view());
   const ir::RequirementDef* req = nullptr;
   if (family == syntax::Family::kTosca && !incomplete_[src.type.value]) {
     for (const auto& r : src_type.requirements) {
       if (r.name == rel.requirement.text) req = &r;
     }
     if (req == nullptr) {
-      sink_.Report(diag::Kind::kUnknownRequirement, rel.requirement.loc, path, src_type.name, rel.requirement.text);
+      sink_.Report(diag::Kind::kUnknownRequirement, rel.requirement.loc, path.Str(), src_type.name, rel.requirement.text);
       SuggestName(sink_, rel.requirement.loc, rel.requirement.text, NamesOf(src_type.requirements));
       return;
     }
@@ -395,12 +398,12 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
   // The relationship type: a relationship template, a type, or the requirement's default.
   if (!rel.relationship.empty()) {
     if (auto it = relationship_templates_.find(rel.relationship.text); it != relationship_templates_.end()) {
-      out.type = ResolveType(TypeKind::kRelationship, it->second->type, path + ".relationship");
+      out.type = ResolveType(TypeKind::kRelationship, it->second->type, diag::PathRef(path, "relationship"));
       AssignProperties(it->second->properties, out.type.valid() ? st_.types[out.type.value].properties : std::vector<ir::PropertyDef>{},
-                       rel.relationship.text, Topo("relationship_templates.") + rel.relationship.text + ".properties", family,
+                       rel.relationship.text, diag::PathRef(diag::PathRef(diag::PathRef(topo, "relationship_templates"), rel.relationship.text), "properties"), family,
                        it->second->loc, out.properties);
     } else {
-      out.type = ResolveType(TypeKind::kRelationship, rel.relationship, path + (family == syntax::Family::kTosca ? ".relationship" : ".type"));
+      out.type = ResolveType(TypeKind::kRelationship, rel.relationship, diag::PathRef(path, tosca ? "relationship" : "type"));
       if (!out.type.valid()) return;
     }
   } else if (req != nullptr && req->relationship.valid()) {
@@ -415,25 +418,25 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
     out.source_interfaces = family == syntax::Family::kTosca ? rtype.interfaces : rtype.source_interfaces;
     out.target_interfaces = rtype.target_interfaces;
     if (rel.relationship.empty() || relationship_templates_.count(rel.relationship.text) == 0) {
-      AssignProperties(rel.properties, rtype.properties, rtype.name, path + ".properties", family, rel.loc, out.properties);
+      AssignProperties(rel.properties, rtype.properties, rtype.name, diag::PathRef(path, "properties"), family, rel.loc, out.properties);
     }
   }
   // The target node.
   if (rel.node.empty() && family == syntax::Family::kCloudify) return;  // `target` missing: reported
   if (rel.node.empty()) {
-    sink_.Report(diag::Kind::kDanglingRequirement, rel.loc, path, rel.requirement.text, src.name);
+    sink_.Report(diag::Kind::kDanglingRequirement, rel.loc, path.Str(), rel.requirement.text, src.name);
     return;
   }
   auto target_it = node_index_.find(rel.node.text);
   if (target_it == node_index_.end()) {
     if (family == syntax::Family::kTosca && Lookup(TypeKind::kNode, rel.node.text).valid()) {
       // A node type: an abstract requirement the orchestrator fulfils at deploy time.
-      sink_.Report(diag::Kind::kDanglingRequirement, rel.node.loc, path, rel.requirement.text, src.name);
+      sink_.Report(diag::Kind::kDanglingRequirement, rel.node.loc, path.Str(), rel.requirement.text, src.name);
       return;
     }
     std::string what = family == syntax::Family::kTosca ? fmt::format("requirement `{}`", rel.requirement.text)
                                                         : std::string("relationship");
-    sink_.Report(diag::Kind::kUnknownTargetNode, rel.node.loc, path, what, rel.node.text);
+    sink_.Report(diag::Kind::kUnknownTargetNode, rel.node.loc, path.Str(), what, rel.node.text);
     std::vector<std::string_view> names;
     for (const auto& n : st_.nodes) names.push_back(n.name);
     SuggestName(sink_, rel.node.loc, rel.node.text, names);
@@ -441,7 +444,7 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
   }
   out.target = target_it->second;
   if (out.target == source) {
-    sink_.Report(diag::Kind::kSelfRelationship, rel.node.loc, path, src.name);
+    sink_.Report(diag::Kind::kSelfRelationship, rel.node.loc, path.Str(), src.name);
     return;
   }
   ir::TypeId target_type = st_.nodes[out.target.value].type;
@@ -455,11 +458,11 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
 }
 
 void Analyzer::CheckTargetSatisfies(const ir::RequirementDef* req, const syntax::RelationshipAssignment& rel,
-                                    ir::NodeId target, ir::Relationship& out, const std::string& path) {
+                                    ir::NodeId target, ir::Relationship& out, const diag::PathRef& path) {
   const ir::NodeTemplate& tgt = st_.nodes[target.value];
   const ir::Type& tgt_type = st_.types[tgt.type.value];
   auto fail = [&](const std::string& why) {
-    sink_.Report(diag::Kind::kTargetCannotSatisfy, rel.node.loc, path, tgt.name, tgt_type.name, rel.requirement.text, why);
+    sink_.Report(diag::Kind::kTargetCannotSatisfy, rel.node.loc, path.Str(), tgt.name, tgt_type.name, rel.requirement.text, why);
     if (req != nullptr) sink_.AddNote(req->loc, "requirement declared here");
   };
   if (req != nullptr && req->node.valid() && !st_.DerivesFrom(tgt.type, req->node)) {
@@ -548,15 +551,15 @@ void Analyzer::CheckRelationshipGraph() {
   }
 }
 
-auto Analyzer::BuildPolicy(const syntax::Policy& policy, syntax::Family family, const std::string& path)
+auto Analyzer::BuildPolicy(const syntax::Policy& policy, syntax::Family family, const diag::PathRef& path)
     -> ir::Policy {
   ir::Policy out;
   out.name = policy.name.text;
   out.loc = policy.loc;
-  out.type = ResolveType(TypeKind::kPolicy, policy.type, path + ".type");
+  out.type = ResolveType(TypeKind::kPolicy, policy.type, diag::PathRef(path, "type"));
   if (out.type.valid()) {
     AssignProperties(policy.properties, st_.types[out.type.value].properties, st_.types[out.type.value].name,
-                     path + ".properties", family, policy.loc, out.properties);
+                     diag::PathRef(path, "properties"), family, policy.loc, out.properties);
   }
   for (const syntax::Name& t : policy.targets) {
     out.targets.push_back(t.text);
@@ -565,7 +568,7 @@ auto Analyzer::BuildPolicy(const syntax::Policy& policy, syntax::Family family, 
     for (const imports::LoadedFile& f : loaded_.files) {
       for (const syntax::Group& g : f.syntax.groups) is_group |= g.name.text == t.text;
     }
-    if (!is_node && !is_group) sink_.Report(diag::Kind::kUnknownPolicyTarget, t.loc, path + ".targets", out.name, t.text);
+    if (!is_node && !is_group) sink_.Report(diag::Kind::kUnknownPolicyTarget, t.loc, diag::PathRef(path, "targets").Str(), out.name, t.text);
   }
   for (const syntax::PolicyTrigger& trigger : policy.triggers) {
     ir::Trigger tr;
@@ -573,7 +576,7 @@ auto Analyzer::BuildPolicy(const syntax::Policy& policy, syntax::Family family, 
     tr.type = trigger.type.text;
     if (!trigger.type.empty() &&
         std::find(trigger_names_.begin(), trigger_names_.end(), trigger.type.text) == trigger_names_.end()) {
-      sink_.Report(diag::Kind::kUnknownTrigger, trigger.type.loc, path + ".triggers." + tr.name, trigger.type.text);
+      sink_.Report(diag::Kind::kUnknownTrigger, trigger.type.loc, diag::PathRef(diag::PathRef(path, "triggers"), tr.name).Str(), trigger.type.text);
       std::vector<std::string_view> names(trigger_names_.begin(), trigger_names_.end());
       SuggestName(sink_, trigger.type.loc, trigger.type.text, names);
     }
@@ -588,15 +591,15 @@ void Analyzer::CollectGroupsAndPolicies() {
     if (!ContributesTopology(file)) continue;
     syntax::Family family = file.syntax.version.family;
     for (const syntax::Group& g : file.syntax.groups) {
-      std::string path = Topo("groups.") + g.name.text;
+      diag::PathRef topo(TopoBase()), groups(topo, "groups"), path(groups, g.name.text);
       ir::Group group;
       group.name = g.name.text;
       group.loc = g.loc;
       if (!g.type.empty()) {
-        group.type = ResolveType(TypeKind::kGroup, g.type, path + ".type");
+        group.type = ResolveType(TypeKind::kGroup, g.type, diag::PathRef(path, "type"));
         if (group.type.valid()) {
           AssignProperties(g.properties, st_.types[group.type.value].properties, st_.types[group.type.value].name,
-                           path + ".properties", family, g.loc, group.properties);
+                           diag::PathRef(path, "properties"), family, g.loc, group.properties);
         }
       }
       for (const syntax::Name& m : g.members) {
@@ -611,24 +614,26 @@ void Analyzer::CollectGroupsAndPolicies() {
           group.member_groups.push_back(m.text);
           continue;
         }
-        sink_.Report(diag::Kind::kUnknownMember, m.loc, path + ".members", group.name, m.text);
+        sink_.Report(diag::Kind::kUnknownMember, m.loc, diag::PathRef(path, "members").Str(), group.name, m.text);
         std::vector<std::string_view> names;
         for (const auto& n : st_.nodes) names.push_back(n.name);
         SuggestName(sink_, m.loc, m.text, names);
       }
       for (const syntax::Policy& p : g.policies) {
-        group.policies.push_back(BuildPolicy(p, family, path + ".policies." + p.name.text));
+        diag::PathRef policies(path, "policies"), policy_path(policies, p.name.text);
+        group.policies.push_back(BuildPolicy(p, family, policy_path));
       }
       CheckGroupMemberTypes(group, g, path);
       st_.groups.push_back(std::move(group));
     }
     for (const syntax::Policy& p : file.syntax.policies) {
-      st_.policies.push_back(BuildPolicy(p, family, Topo("policies.") + p.name.text));
+      diag::PathRef topo(TopoBase()), policies(topo, "policies"), policy_path(policies, p.name.text);
+      st_.policies.push_back(BuildPolicy(p, family, policy_path));
     }
   }
 }
 
-void Analyzer::CheckGroupMemberTypes(const ir::Group& group, const syntax::Group& g, const std::string& path) {
+void Analyzer::CheckGroupMemberTypes(const ir::Group& group, const syntax::Group& g, const diag::PathRef& path) {
   if (!group.type.valid()) return;
   const ir::Type& gtype = st_.types[group.type.value];
   if (gtype.valid_types.empty()) return;
@@ -644,7 +649,7 @@ void Analyzer::CheckGroupMemberTypes(const ir::Group& group, const syntax::Group
     for (const syntax::Name& m : g.members) {
       if (m.text == member.name) loc = m.loc;
     }
-    sink_.Report(diag::Kind::kInvalidMemberType, loc, path + ".members", member.name, group.name, allowed);
+    sink_.Report(diag::Kind::kInvalidMemberType, loc, diag::PathRef(path, "members").Str(), member.name, group.name, allowed);
     sink_.AddNote(gtype.loc, fmt::format("`{}` declares its members", gtype.name));
   }
 }
@@ -677,7 +682,8 @@ void Analyzer::CollectWorkflows() {
       out.name = wf.name.text;
       out.mapping = wf.mapping.text;
       for (const auto& p : wf.parameters) out.parameters.push_back(ConvertPropertyDef(p, {}, file.syntax.version.family, false));
-      if (!file.is_profile) CheckImplementation(out.mapping, wf.mapping.loc, "workflows." + out.name);
+      diag::PathRef workflows("workflows"), wf_path(workflows, out.name);
+      if (!file.is_profile) CheckImplementation(out.mapping, wf.mapping.loc, wf_path);
       st_.workflows.push_back(std::move(out));
     }
   }

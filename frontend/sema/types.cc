@@ -67,7 +67,7 @@ auto Analyzer::Lookup(TypeKind kind, std::string_view name) const -> ir::TypeId 
   return {};
 }
 
-auto Analyzer::ResolveType(TypeKind kind, const syntax::Name& name, const std::string& path, bool report)
+auto Analyzer::ResolveType(TypeKind kind, const syntax::Name& name, const diag::PathRef& path, bool report)
     -> ir::TypeId {
   ir::TypeId id = Lookup(kind, name.text);
   if (id.valid() || !report || name.text.empty()) return id;
@@ -75,12 +75,12 @@ auto Analyzer::ResolveType(TypeKind kind, const syntax::Name& name, const std::s
   for (int k = 0; k < syntax::kTypeKindCount; ++k) {
     if (static_cast<TypeKind>(k) == kind) continue;
     if (Lookup(static_cast<TypeKind>(k), name.text).valid()) {
-      sink_.Report(diag::Kind::kWrongTypeKind, name.loc, path, name.text,
+      sink_.Report(diag::Kind::kWrongTypeKind, name.loc, path.Str(), name.text,
                    syntax::TypeKindName(static_cast<TypeKind>(k)), syntax::TypeKindName(kind));
       return {};
     }
   }
-  sink_.Report(diag::Kind::kUnknownType, name.loc, path, syntax::TypeKindName(kind), name.text);
+  sink_.Report(diag::Kind::kUnknownType, name.loc, path.Str(), syntax::TypeKindName(kind), name.text);
   std::vector<std::string_view> names;
   for (const auto& [n, tid] : tables_[static_cast<size_t>(kind)]) names.push_back(n);
   std::sort(names.begin(), names.end());
@@ -343,9 +343,9 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
     ir::CapabilityDef cap;
     cap.name = c.name.text;
     cap.loc = c.loc;
-    cap.type = ResolveType(TypeKind::kCapability, c.type, path + ".capabilities." + cap.name);
+    cap.type = ResolveType(TypeKind::kCapability, c.type, diag::PathRef(path + ".capabilities." + cap.name));
     for (const syntax::Name& n : c.valid_source_types) {
-      ir::TypeId t = ResolveType(TypeKind::kNode, n, path + ".capabilities." + cap.name + ".valid_source_types");
+      ir::TypeId t = ResolveType(TypeKind::kNode, n, diag::PathRef(path + ".capabilities." + cap.name + ".valid_source_types"));
       if (t.valid()) cap.valid_source_types.push_back(t);
     }
     if (c.occurrences.given) {
@@ -368,7 +368,7 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
     req.loc = r.loc;
     std::string rpath = path + ".requirements." + req.name;
     // `capability` may name a capability type (usual) or, loosely, a node type's capability.
-    req.capability = ResolveType(TypeKind::kCapability, r.capability, rpath + ".capability");
+    req.capability = ResolveType(TypeKind::kCapability, r.capability, diag::PathRef(rpath + ".capability"));
     if (!r.node.empty()) {
       // Type libraries often name node types that the file importing them will define; the
       // requirement still works, only its target-type check is lost.
@@ -376,10 +376,10 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
       if (!req.node.valid() && !Lookup(TypeKind::kCapability, r.node.text).valid()) {
         sink_.Report(diag::Kind::kUnresolvedRequirementNode, r.node.loc, rpath + ".node", req.name, r.node.text);
       } else if (!req.node.valid()) {
-        ResolveType(TypeKind::kNode, r.node, rpath + ".node");
+        ResolveType(TypeKind::kNode, r.node, diag::PathRef(rpath + ".node"));
       }
     }
-    if (!r.relationship.empty()) req.relationship = ResolveType(TypeKind::kRelationship, r.relationship, rpath + ".relationship");
+    if (!r.relationship.empty()) req.relationship = ResolveType(TypeKind::kRelationship, r.relationship, diag::PathRef(rpath + ".relationship"));
     if (r.occurrences.given) {
       req.min = r.occurrences.min;
       req.max = r.occurrences.max;
@@ -421,7 +421,7 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
       if (!t.valid() && def.kind != TypeKind::kRelationship) t = Lookup(TypeKind::kGroup, n.text);
       if (!t.valid()) {
         ResolveType(def.kind == TypeKind::kRelationship ? TypeKind::kCapability : TypeKind::kNode, n,
-                    path);
+                    diag::PathRef(path));
         continue;
       }
       type.valid_types.push_back(t);
@@ -482,18 +482,18 @@ auto Analyzer::Checker() -> ValueChecker {
   return ValueChecker(std::move(lookup), sink_);
 }
 
-void Analyzer::CheckSchemaType(const ir::Schema& schema, diag::Loc loc, const std::string& path) {
+void Analyzer::CheckSchemaType(const ir::Schema& schema, diag::Loc loc, const diag::PathRef& path) {
   if (schema.type.empty()) return;
   if (!ValueChecker::IsPrimitive(schema.type) && !Lookup(TypeKind::kData, schema.type).valid()) {
-    sink_.Report(diag::Kind::kUnknownDataType, loc, path, schema.type);
+    sink_.Report(diag::Kind::kUnknownDataType, loc, path.Str(), schema.type);
     std::vector<std::string_view> names = {"string", "integer", "float", "boolean", "timestamp",
                                            "version", "range", "list", "map"};
     for (const auto& [n, id] : tables_[static_cast<size_t>(TypeKind::kData)]) names.push_back(n);
     std::string_view close = diag::ClosestName(schema.type, names);
     if (!close.empty()) sink_.AddNote(loc, fmt::format("did you mean `{}`?", close));
   }
-  Checker().CheckConstraintClauses(schema, path);
-  if (schema.entry) CheckSchemaType(*schema.entry, loc, path + ".entry_schema");
+  Checker().CheckConstraintClauses(schema, path.Str());
+  if (schema.entry) CheckSchemaType(*schema.entry, loc, diag::PathRef(path, "entry_schema"));
 }
 
 void Analyzer::CheckTypeDefinitions() {
@@ -515,8 +515,9 @@ void Analyzer::CheckTypeDefinitions() {
         if (d.name.text == p.name) sp = &d;
       }
       diag::Loc loc = sp && !sp->schema.type.empty() ? sp->schema.type.loc : p.loc;
-      CheckSchemaType(p.schema, loc, ppath);
-      if (p.has_default) checker.Check(p.default_value, p.schema, fmt::format("default of `{}`", p.name), ppath + ".default");
+      diag::PathRef property_path(ppath), default_path(property_path, "default");
+      CheckSchemaType(p.schema, loc, property_path);
+      if (p.has_default) checker.Check(p.default_value, p.schema, Subject{"default of", p.name, default_path});
     }
   }
 }

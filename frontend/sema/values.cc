@@ -241,10 +241,12 @@ auto ValueChecker::IsPrimitive(std::string_view t) -> bool {
   return std::find(std::begin(kPrimitives), std::end(kPrimitives), t) != std::end(kPrimitives);
 }
 
-auto ValueChecker::CheckPrimitive(const Value& value, std::string_view type, const std::string& what,
-                                  const std::string& path) -> bool {
+auto Subject::What() const -> std::string { return fmt::format("{} `{}`", kind, name); }
+
+auto ValueChecker::CheckPrimitive(const Value& value, std::string_view type, const Subject& subject) -> bool {
   auto mismatch = [&](std::string_view expected) {
-    sink_.Report(diag::Kind::kTypeMismatch, value.loc, path, what, expected, Describe(value));
+    sink_.Report(diag::Kind::kTypeMismatch, value.loc, subject.path.Str(), subject.What(), expected,
+                 Describe(value));
     return false;
   };
   if (type == "string" || type == "regex") {
@@ -282,7 +284,7 @@ auto ValueChecker::CheckPrimitive(const Value& value, std::string_view type, con
                                                                         : "1 Gbps"));
     }
     if (!ParseScalarUnit(value.s, *unit)) {
-      sink_.Report(diag::Kind::kBadScalarUnit, value.loc, path, what, value.s, type,
+      sink_.Report(diag::Kind::kBadScalarUnit, value.loc, subject.path.Str(), subject.What(), value.s, type,
                    ScalarUnitNames(*unit));
       return false;
     }
@@ -434,8 +436,7 @@ void ValueChecker::CheckConstraintClauses(const ir::Schema& schema, const std::s
 }
 
 void ValueChecker::CheckConstraints(const Value& value, std::string_view base,
-                                    const std::vector<Value>& constraints, const std::string& what,
-                                    const std::string& path) {
+                                    const std::vector<Value>& constraints, const Subject& subject) {
   for (const Value& clause : constraints) {
     if (clause.kind != VK::kMap || clause.entries.size() != 1) continue;
     const auto& [op, arg] = clause.entries[0];
@@ -485,79 +486,79 @@ void ValueChecker::CheckConstraints(const Value& value, std::string_view base,
       }
     }
     if (!ok) {
-      sink_.Report(diag::Kind::kConstraintViolated, value.loc, path, what, ScalarText(value),
+      sink_.Report(diag::Kind::kConstraintViolated, value.loc, subject.path.Str(), subject.What(), ScalarText(value),
                    ClauseText(clause));
       sink_.AddNote(clause.loc, "constraint declared here");
     }
   }
 }
 
-void ValueChecker::CheckDataType(const Value& value, const ir::Type& type, const std::string& what,
-                                 const std::string& path, int depth) {
+void ValueChecker::CheckDataType(const Value& value, const ir::Type& type, const Subject& subject,
+                                 int depth) {
   std::string base = lookup_.primitive_base(type);
   if (!base.empty()) {
     // A data type derived from a primitive: check the primitive, then every level's constraints.
-    if (!CheckPrimitive(value, base, what, path)) return;
+    CheckPrimitive(value, base, subject);
     return;
   }
   if (value.kind != VK::kMap) {
-    sink_.Report(diag::Kind::kTypeMismatch, value.loc, path, what,
+    sink_.Report(diag::Kind::kTypeMismatch, value.loc, subject.path.Str(), subject.What(),
                  fmt::format("a map of data type `{}`", type.name), Describe(value));
     return;
   }
   for (const auto& [key, field] : value.entries) {
     auto def = std::find_if(type.properties.begin(), type.properties.end(),
                             [&](const ir::PropertyDef& p) { return p.name == key; });
-    std::string field_path = path + "." + key;
+    diag::PathRef field_path(subject.path, key);
     if (def == type.properties.end()) {
-      sink_.Report(diag::Kind::kUnknownProperty, field.loc, field_path, key, type.name);
+      sink_.Report(diag::Kind::kUnknownProperty, field.loc, field_path.Str(), key, type.name);
       std::vector<std::string_view> names;
       for (const auto& p : type.properties) names.push_back(p.name);
       std::string_view close = diag::ClosestName(key, names);
       if (!close.empty()) sink_.AddNote(field.loc, fmt::format("did you mean `{}`?", close));
       continue;
     }
-    Check(field, def->schema, fmt::format("property `{}`", key), field_path, depth + 1);
+    Check(field, def->schema, Subject{"property", key, field_path}, depth + 1);
   }
   for (const ir::PropertyDef& def : type.properties) {
     if (!def.required || def.has_default) continue;
     bool present = std::any_of(value.entries.begin(), value.entries.end(),
                                [&](const auto& e) { return e.first == def.name; });
     if (!present) {
-      sink_.Report(diag::Kind::kMissingProperty, value.loc, path, def.name, type.name);
+      sink_.Report(diag::Kind::kMissingProperty, value.loc, subject.path.Str(), def.name, type.name);
       sink_.AddNote(def.loc, "declared here");
     }
   }
 }
 
-void ValueChecker::Check(const Value& value, const ir::Schema& schema, const std::string& what,
-                         const std::string& path, int depth) {
+void ValueChecker::Check(const Value& value, const ir::Schema& schema, const Subject& subject, int depth) {
   if (depth > 64 || value.kind == VK::kFunction || value.kind == VK::kInvalid || schema.type.empty()) return;
   if (ContainsFunction(value) && value.kind != VK::kList && value.kind != VK::kMap) return;
   const std::string& type = schema.type;
   std::string base = type;
   if (IsPrimitive(type)) {
-    if (!CheckPrimitive(value, type, what, path)) return;
+    if (!CheckPrimitive(value, type, subject)) return;
   } else if (const ir::Type* data = lookup_.find(type)) {
-    CheckDataType(value, *data, what, path, depth);
+    CheckDataType(value, *data, subject, depth);
     std::string prim = lookup_.primitive_base(*data);
     if (prim.empty()) return;
     base = prim;
     // A data type derived from a primitive carries its own constraints (PortDef: 1..65535).
-    if (!ContainsFunction(value)) CheckConstraints(value, base, data->constraints, what, path);
+    if (!ContainsFunction(value)) CheckConstraints(value, base, data->constraints, subject);
   } else {
     return;  // unknown types are reported where they are declared
   }
-  if (!ContainsFunction(value)) CheckConstraints(value, base, schema.constraints, what, path);
+  if (!ContainsFunction(value)) CheckConstraints(value, base, schema.constraints, subject);
   if (schema.entry) {
     if (value.kind == VK::kList) {
       for (size_t i = 0; i < value.items.size(); ++i) {
-        Check(value.items[i], *schema.entry, what + fmt::format(" entry {}", i),
-              fmt::format("{}[{}]", path, i), depth + 1);
+        diag::PathRef item_path(subject.path, i);
+        Check(value.items[i], *schema.entry, Subject{subject.kind, subject.name, item_path}, depth + 1);
       }
     } else if (value.kind == VK::kMap) {
       for (const auto& [key, item] : value.entries) {
-        Check(item, *schema.entry, what + fmt::format(" entry `{}`", key), path + "." + key, depth + 1);
+        diag::PathRef item_path(subject.path, key);
+        Check(item, *schema.entry, Subject{subject.kind, subject.name, item_path}, depth + 1);
       }
     }
   }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "diag/diagnostic.h"
+#include "diag/path.h"
 #include "frontend/syntax.h"
 #include "ir/service_template.h"
 
@@ -30,27 +31,32 @@ struct DataTypeLookup {
   std::function<std::string(const ir::Type&)> primitive_base;
 };
 
+/// What a checked value is, for messages: kind `property`, name `port`, and where it stands.
+/// Strings are made only when a diagnostic is reported.
+struct Subject {
+  std::string_view kind;
+  std::string_view name;
+  const diag::PathRef& path;
+  auto What() const -> std::string;
+};
+
 /// Checks values against schemas; reports with the given YAML path.
 class ValueChecker {
  public:
   ValueChecker(DataTypeLookup lookup, diag::Sink& sink) : lookup_(std::move(lookup)), sink_(sink) {}
 
-  /// Checks `value` against `schema`. `what` names the value in messages (``property `port` ``).
-  void Check(const ir::Value& value, const ir::Schema& schema, const std::string& what,
-             const std::string& path, int depth = 0);
+  /// Checks `value` against `schema`.
+  void Check(const ir::Value& value, const ir::Schema& schema, const Subject& subject, int depth = 0);
   /// Validates a schema's constraint clauses themselves (operators and argument shapes).
   void CheckConstraintClauses(const ir::Schema& schema, const std::string& path);
   /// Whether a type name is a known primitive.
   static auto IsPrimitive(std::string_view type) -> bool;
 
  private:
-  auto CheckPrimitive(const ir::Value& value, std::string_view type, const std::string& what,
-                      const std::string& path) -> bool;
+  auto CheckPrimitive(const ir::Value& value, std::string_view type, const Subject& subject) -> bool;
   void CheckConstraints(const ir::Value& value, std::string_view base_type,
-                        const std::vector<ir::Value>& constraints, const std::string& what,
-                        const std::string& path);
-  void CheckDataType(const ir::Value& value, const ir::Type& type, const std::string& what,
-                     const std::string& path, int depth);
+                        const std::vector<ir::Value>& constraints, const Subject& subject);
+  void CheckDataType(const ir::Value& value, const ir::Type& type, const Subject& subject, int depth);
 
   DataTypeLookup lookup_;
   diag::Sink& sink_;
