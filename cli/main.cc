@@ -1,9 +1,10 @@
 // toscac: the command-line driver. The only place that prints or exits.
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <fmt/format.h>
-#include <unistd.h>
 
 #include "diag/diagnostic.h"
 #include "frontend/frontend.h"
@@ -27,8 +28,10 @@ struct ValidateFlags {
 };
 
 auto DefaultCacheDir() -> std::string {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/toscac/imports";
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/toscac/imports";
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/toscac/imports";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.cache/toscac/imports";
   return "";
 }
 
@@ -72,12 +75,14 @@ auto RunValidate(const ValidateFlags& flags, Session& session) -> int {
   bool failed = sink.error_count() > 0 || (flags.warnings_as_errors && sink.warning_count() > 0);
   if (flags.format == "text" && !flags.quiet) {
     if (failed) {
-      std::fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", flags.file.c_str(), sink.error_count(),
-                   sink.error_count() == 1 ? "" : "s", sink.warning_count(), sink.warning_count() == 1 ? "" : "s");
+      std::fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", flags.file.c_str(),
+                   sink.error_count(), sink.error_count() == 1 ? "" : "s", sink.warning_count(),
+                   sink.warning_count() == 1 ? "" : "s");
     } else if (flags.dump.empty()) {
-      std::printf("%s: ok (%s, %zu node templates, %zu relationships, %zu warning%s)\n", flags.file.c_str(),
-                  st ? st->dialect.c_str() : "?", st ? st->nodes.size() : 0, st ? st->relationships.size() : 0,
-                  sink.warning_count(), sink.warning_count() == 1 ? "" : "s");
+      std::printf("%s: ok (%s, %zu node templates, %zu relationships, %zu warning%s)\n",
+                  flags.file.c_str(), st ? st->dialect.c_str() : "?", st ? st->nodes.size() : 0,
+                  st ? st->relationships.size() : 0, sink.warning_count(),
+                  sink.warning_count() == 1 ? "" : "s");
     }
   }
   return failed ? 1 : 0;
@@ -91,18 +96,26 @@ auto main(int argc, char** argv) -> int {
   app.set_version_flag("--version", std::string(kVersion));
 
   ValidateFlags validate;
-  CLI::App* cmd = app.add_subcommand("validate", "check a blueprint and its imports; exit 0 clean, 1 errors, 2 usage");
-  cmd->add_option("file", validate.file, "the blueprint (TOSCA 1.0-1.3 or Cloudify DSL 1.0-1.3)")->required();
-  cmd->add_option("--format", validate.format, "diagnostics as text (stderr), json or sarif (stdout)")
+  CLI::App* cmd = app.add_subcommand(
+      "validate", "check a blueprint and its imports; exit 0 clean, 1 errors, 2 usage");
+  cmd->add_option("file", validate.file, "the blueprint (TOSCA 1.0-1.3 or Cloudify DSL 1.0-1.3)")
+      ->required();
+  cmd->add_option("--format", validate.format,
+                  "diagnostics as text (stderr), json or sarif (stdout)")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
-  cmd->add_option("--dump", validate.dump, "print a stage's result as stable text")->check(CLI::IsMember({"ir"}));
-  cmd->add_option("--catalog", validate.catalogs, "folder of imports laid out as host/path (repeatable)")
+  cmd->add_option("--dump", validate.dump, "print a stage's result as stable text")
+      ->check(CLI::IsMember({"ir"}));
+  cmd->add_option("--catalog", validate.catalogs,
+                  "folder of imports laid out as host/path (repeatable)")
       ->check(CLI::ExistingDirectory);
-  cmd->add_option("--cache-dir", validate.cache_dir, "download cache (default ~/.cache/toscac/imports)");
+  cmd->add_option("--cache-dir", validate.cache_dir,
+                  "download cache (default ~/.cache/toscac/imports)");
   cmd->add_flag("--offline", validate.offline, "never download imports");
-  cmd->add_flag("--allow-outside-imports", validate.allow_outside, "let imports leave the blueprint's folder");
+  cmd->add_flag("--allow-outside-imports", validate.allow_outside,
+                "let imports leave the blueprint's folder");
   cmd->add_flag("--warnings-as-errors", validate.warnings_as_errors, "exit 1 on warnings too");
-  cmd->add_option("--color", validate.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_option("--color", validate.color, "auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_flag("-q,--quiet", validate.quiet, "no summary line");
 
   try {

@@ -54,7 +54,8 @@ auto Sink::Add(Kind kind, Loc loc, std::string yaml_path, std::string message) -
   Severity severity = Info(kind).severity;
   if (severity == Severity::kError) ++errors_;
   if (severity == Severity::kWarning) ++warnings_;
-  diagnostics_.push_back(Diagnostic{kind, severity, loc, std::move(yaml_path), std::move(message), {}});
+  diagnostics_.push_back(
+      Diagnostic{kind, severity, loc, std::move(yaml_path), std::move(message), {}});
   return diagnostics_.back();
 }
 

@@ -36,7 +36,8 @@ void AppendSnippet(std::string& out, const Loc& loc, const SourceManager& source
   std::string pad(number.size(), ' ');
   fmt::format_to(std::back_inserter(out), " {} | {}\n", number, line);
   std::string caret;
-  for (uint32_t i = 1; i < loc.col && i - 1 < line.size(); ++i) caret += line[i - 1] == '\t' ? '\t' : ' ';
+  for (uint32_t i = 1; i < loc.col && i - 1 < line.size(); ++i)
+    caret += line[i - 1] == '\t' ? '\t' : ' ';
   fmt::format_to(std::back_inserter(out), " {} | {}^\n", pad, caret);
 }
 

@@ -69,8 +69,8 @@ struct OperationDef {
   Name name;
   Name implementation;  // script path or plugin.task
   std::vector<Name> dependencies;
-  std::vector<PropertyDef> input_defs;                    // declared in types
-  std::vector<std::pair<Name, ValueRef>> input_values;    // assigned in templates
+  std::vector<PropertyDef> input_defs;                  // declared in types
+  std::vector<std::pair<Name, ValueRef>> input_values;  // assigned in templates
   std::optional<std::string> executor;
   ValueRef max_retries;
   diag::Loc loc;
@@ -130,15 +130,15 @@ struct TypeDef {
   std::string description;
   std::vector<PropertyDef> properties;
   std::vector<PropertyDef> attributes;
-  std::vector<CapabilityDef> capabilities;    // node
-  std::vector<RequirementDef> requirements;   // node
-  std::vector<InterfaceDef> interfaces;       // node, relationship (TOSCA), group, interface ops
+  std::vector<CapabilityDef> capabilities;      // node
+  std::vector<RequirementDef> requirements;     // node
+  std::vector<InterfaceDef> interfaces;         // node, relationship (TOSCA), group, interface ops
   std::vector<InterfaceDef> source_interfaces;  // Cloudify relationship
   std::vector<InterfaceDef> target_interfaces;  // Cloudify relationship
-  std::vector<Name> valid_types;   // valid_source_types / valid_target_types / members / targets
+  std::vector<Name> valid_types;      // valid_source_types / valid_target_types / members / targets
   std::vector<ValueRef> constraints;  // data type constraints
-  Schema key_entry;                  // data type derived from list/map: entry_schema
-  std::string connection_type;       // Cloudify relationship
+  Schema key_entry;                   // data type derived from list/map: entry_schema
+  std::string connection_type;        // Cloudify relationship
   std::vector<OperationDef> operations;  // interface types: declared operations
   std::vector<std::pair<Name, std::string>> artifacts;
   std::string mime_type;
@@ -148,14 +148,14 @@ struct TypeDef {
 
 /// A requirement assignment (TOSCA) or a Cloudify `relationships:` entry: one relationship.
 struct RelationshipAssignment {
-  Name requirement;     // TOSCA requirement name; empty for Cloudify
-  Name node;            // target node template
-  Name capability;      // target capability name or type
-  Name relationship;    // relationship type or template
+  Name requirement;   // TOSCA requirement name; empty for Cloudify
+  Name node;          // target node template
+  Name capability;    // target capability name or type
+  Name relationship;  // relationship type or template
   std::vector<std::pair<Name, ValueRef>> properties;
-  std::vector<InterfaceDef> interfaces;        // TOSCA
-  std::vector<InterfaceDef> source_interfaces; // Cloudify
-  std::vector<InterfaceDef> target_interfaces; // Cloudify
+  std::vector<InterfaceDef> interfaces;         // TOSCA
+  std::vector<InterfaceDef> source_interfaces;  // Cloudify
+  std::vector<InterfaceDef> target_interfaces;  // Cloudify
   ValueRef node_filter;
   Occurrences occurrences;
   diag::Loc loc;

@@ -51,7 +51,8 @@ auto ValueToString(const Value& v) -> std::string {
       return Quote(v.s);
     case Value::Kind::kList: {
       std::string out = "[";
-      for (size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + ValueToString(v.items[i]);
+      for (size_t i = 0; i < v.items.size(); ++i)
+        out += (i ? ", " : "") + ValueToString(v.items[i]);
       return out + "]";
     }
     case Value::Kind::kMap: {
@@ -65,7 +66,8 @@ auto ValueToString(const Value& v) -> std::string {
       return "<invalid>";
     case Value::Kind::kFunction: {
       std::string out = v.s + "(";
-      for (size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + ValueToString(v.items[i]);
+      for (size_t i = 0; i < v.items.size(); ++i)
+        out += (i ? ", " : "") + ValueToString(v.items[i]);
       return out + ")";
     }
   }
@@ -85,8 +87,8 @@ void DumpProperties(std::string& out, std::string_view indent, std::string_view 
   if (props.empty()) return;
   fmt::format_to(std::back_inserter(out), "{}{}:\n", indent, label);
   for (const Property& p : props) {
-    fmt::format_to(std::back_inserter(out), "{}  {} = {}{}\n", indent, p.name, ValueToString(p.value),
-                   p.from_default ? "  (default)" : "");
+    fmt::format_to(std::back_inserter(out), "{}  {} = {}{}\n", indent, p.name,
+                   ValueToString(p.value), p.from_default ? "  (default)" : "");
   }
 }
 
@@ -95,10 +97,11 @@ void DumpInterfaces(std::string& out, std::string_view indent, std::string_view 
   for (const Interface& iface : ifaces) {
     for (const Operation& op : iface.operations) {
       if (op.implementation.empty() && op.inputs.empty()) continue;
-      fmt::format_to(std::back_inserter(out), "{}{} {}.{}: {}\n", indent, label, iface.name, op.name,
-                     op.implementation.empty() ? "(none)" : op.implementation);
+      fmt::format_to(std::back_inserter(out), "{}{} {}.{}: {}\n", indent, label, iface.name,
+                     op.name, op.implementation.empty() ? "(none)" : op.implementation);
       for (const auto& [name, value] : op.inputs) {
-        fmt::format_to(std::back_inserter(out), "{}  input {} = {}\n", indent, name, ValueToString(value));
+        fmt::format_to(std::back_inserter(out), "{}  input {} = {}\n", indent, name,
+                       ValueToString(value));
       }
     }
   }
@@ -159,8 +162,8 @@ auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources, bool in
     std::string members;
     for (NodeId m : g.members) members += (members.empty() ? "" : ", ") + st.nodes[m.value].name;
     for (const std::string& m : g.member_groups) members += (members.empty() ? "" : ", ") + m;
-    fmt::format_to(std::back_inserter(out), "group {}: {} members [{}]\n", g.name, type_name(g.type),
-                   members);
+    fmt::format_to(std::back_inserter(out), "group {}: {} members [{}]\n", g.name,
+                   type_name(g.type), members);
     for (const Policy& p : g.policies) {
       fmt::format_to(std::back_inserter(out), "  policy {}: {}\n", p.name, type_name(p.type));
       DumpProperties(out, "    ", "properties", p.properties);
@@ -175,8 +178,8 @@ auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources, bool in
   for (const Policy& p : st.policies) {
     std::string targets;
     for (const std::string& t : p.targets) targets += (targets.empty() ? "" : ", ") + t;
-    fmt::format_to(std::back_inserter(out), "policy {}: {} targets [{}]\n", p.name, type_name(p.type),
-                   targets);
+    fmt::format_to(std::back_inserter(out), "policy {}: {} targets [{}]\n", p.name,
+                   type_name(p.type), targets);
     DumpProperties(out, "  ", "properties", p.properties);
   }
   for (const Output& o : st.outputs) {

@@ -23,16 +23,26 @@ using TypeId = Id<struct TypeTag>;
 using NodeId = Id<struct NodeTag>;
 using RelationshipId = Id<struct RelationshipTag>;
 
-/// A located value. kInvalid marks a value already reported as malformed. Functions (`get_input`, `concat`, ...) stay as expressions until the
-/// expressions stage folds the static ones.
+/// A located value. kInvalid marks a value already reported as malformed. Functions (`get_input`,
+/// `concat`, ...) stay as expressions until the expressions stage folds the static ones.
 struct Value {
-  enum class Kind : uint8_t { kNull, kBool, kInt, kFloat, kString, kList, kMap, kFunction, kInvalid };
+  enum class Kind : uint8_t {
+    kNull,
+    kBool,
+    kInt,
+    kFloat,
+    kString,
+    kList,
+    kMap,
+    kFunction,
+    kInvalid
+  };
   Kind kind = Kind::kNull;
   bool b = false;
   int64_t i = 0;
   double f = 0;
-  std::string s;  // string text, or function name
-  std::vector<Value> items;                          // list items or function arguments
+  std::string s;                                       // string text, or function name
+  std::vector<Value> items;                            // list items or function arguments
   std::vector<std::pair<std::string, Value>> entries;  // map entries in source order
   diag::Loc loc;
 };

@@ -11,8 +11,8 @@ namespace toscac::dialect {
 using syntax::Family;
 using syntax::Name;
 using syntax::ValueRef;
-using yaml::Kind;
 using yaml::ChildSpan;
+using yaml::Kind;
 using yaml::NodeId;
 using Keys = std::initializer_list<std::string_view>;
 
@@ -176,7 +176,8 @@ auto Describe(const yaml::Node& node) -> std::string {
   if (node.kind == Kind::kMap || node.kind == Kind::kSeq || node.kind == Kind::kNull) {
     return std::string(yaml::KindName(node.kind));
   }
-  std::string text = node.text.size() > 40 ? std::string(node.text.substr(0, 37)) + "..." : std::string(node.text);
+  std::string text =
+      node.text.size() > 40 ? std::string(node.text.substr(0, 37)) + "..." : std::string(node.text);
   return fmt::format("{} `{}`", yaml::KindName(node.kind), text);
 }
 
@@ -253,18 +254,49 @@ auto Reader::Assignments(NodeId id, std::string_view what)
 // Top level
 
 void Reader::ReadTopLevel(NodeId root, syntax::File& file) {
-  const Keys kTosca = {
-      "tosca_definitions_version", "tosca_default_namespace", "namespace", "metadata",
-      "description", "dsl_definitions", "repositories", "imports", "artifact_types",
-      "data_types", "capability_types", "interface_types", "relationship_types", "node_types",
-      "group_types", "policy_types", "topology_template", "template_name", "template_author",
-      "template_version"};
-  const Keys kCloudify = {
-      "tosca_definitions_version", "description", "imports", "inputs", "node_templates",
-      "outputs", "node_types", "relationships", "plugins", "workflows", "groups", "policies",
-      "policy_types", "policy_triggers", "data_types", "dsl_definitions", "upload_resources",
-      "capabilities", "metadata", "blueprint_labels", "labels"};
-  CheckKeys(root, tosca() ? kTosca : kCloudify, tosca() ? "a TOSCA service template" : "a Cloudify blueprint");
+  const Keys kTosca = {"tosca_definitions_version",
+                       "tosca_default_namespace",
+                       "namespace",
+                       "metadata",
+                       "description",
+                       "dsl_definitions",
+                       "repositories",
+                       "imports",
+                       "artifact_types",
+                       "data_types",
+                       "capability_types",
+                       "interface_types",
+                       "relationship_types",
+                       "node_types",
+                       "group_types",
+                       "policy_types",
+                       "topology_template",
+                       "template_name",
+                       "template_author",
+                       "template_version"};
+  const Keys kCloudify = {"tosca_definitions_version",
+                          "description",
+                          "imports",
+                          "inputs",
+                          "node_templates",
+                          "outputs",
+                          "node_types",
+                          "relationships",
+                          "plugins",
+                          "workflows",
+                          "groups",
+                          "policies",
+                          "policy_types",
+                          "policy_triggers",
+                          "data_types",
+                          "dsl_definitions",
+                          "upload_resources",
+                          "capabilities",
+                          "metadata",
+                          "blueprint_labels",
+                          "labels"};
+  CheckKeys(root, tosca() ? kTosca : kCloudify,
+            tosca() ? "a TOSCA service template" : "a Cloudify blueprint");
   ForEachEntry(root, [&](NodeId key, NodeId value) {
     std::string_view k = Text(key);
     if (k == "description") {
@@ -277,8 +309,10 @@ void Reader::ReadTopLevel(NodeId root, syntax::File& file) {
         if (doc_.IsMap(rv)) {
           CheckKeys(rv, {"description", "url", "credential"}, "a repository definition");
           NodeId url = doc_.Find(rv, "url");
-          if (url.valid()) repo.url = NameOf(url, "url");
-          else Report(diag::Kind::kMissingKeyname, rv, "a repository definition", "url");
+          if (url.valid())
+            repo.url = NameOf(url, "url");
+          else
+            Report(diag::Kind::kMissingKeyname, rv, "a repository definition", "url");
         } else {
           repo.url = NameOf(rv, "a repository URL");
         }
@@ -330,9 +364,10 @@ void Reader::ReadCloudifyExtras(NodeId key, NodeId value, syntax::File& file) {
     ForEachEntry(value, [&](NodeId pk, NodeId pv) {
       syntax::Plugin plugin{KeyName(pk), "", Loc(pk)};
       if (ExpectMap(pv, "a plugin definition")) {
-        CheckKeys(pv, {"executor", "source", "install", "install_arguments", "package_name",
-                       "package_version", "supported_platform", "distribution",
-                       "distribution_version", "distribution_release"},
+        CheckKeys(pv,
+                  {"executor", "source", "install", "install_arguments", "package_name",
+                   "package_version", "supported_platform", "distribution", "distribution_version",
+                   "distribution_release"},
                   "a plugin definition");
         NodeId executor = doc_.Find(pv, "executor");
         if (executor.valid()) plugin.executor = StringValue(executor);
@@ -347,8 +382,10 @@ void Reader::ReadCloudifyExtras(NodeId key, NodeId value, syntax::File& file) {
         CheckKeys(wv, {"mapping", "parameters", "is_cascading", "availability_rules"},
                   "a workflow definition");
         NodeId mapping = doc_.Find(wv, "mapping");
-        if (mapping.valid()) wf.mapping = NameOf(mapping, "a workflow mapping");
-        else Report(diag::Kind::kMissingKeyname, wv, "a workflow definition", "mapping");
+        if (mapping.valid())
+          wf.mapping = NameOf(mapping, "a workflow mapping");
+        else
+          Report(diag::Kind::kMissingKeyname, wv, "a workflow definition", "mapping");
         NodeId params = doc_.Find(wv, "parameters");
         if (params.valid()) {
           Scope scope(path_, "parameters");
@@ -405,7 +442,8 @@ void Reader::ReadImports(NodeId node, syntax::File& file) {
     file.imports.push_back(std::move(imp));
   };
   ForEachItem(node, [&](NodeId item) {
-    // TOSCA 1.0 allowed `- name: file` and `- name: {file: ...}`; a map with `file` is the 1.2 form.
+    // TOSCA 1.0 allowed `- name: file` and `- name: {file: ...}`; a map with `file` is the 1.2
+    // form.
     if (tosca() && doc_.IsMap(item) && !doc_.Find(item, "file").valid() && doc_.Size(item) == 1) {
       ForEachEntry(item, [&](NodeId key, NodeId value) { read_import(value, Loc(key)); });
       return;
@@ -436,41 +474,47 @@ auto Reader::ReadType(const Name& name, NodeId node, syntax::TypeKind kind) -> s
   if (tosca()) {
     switch (kind) {
       case TK::kNode:
-        CheckKeys(node, {"derived_from", "version", "metadata", "description", "properties",
-                         "attributes", "requirements", "capabilities", "interfaces", "artifacts"},
+        CheckKeys(node,
+                  {"derived_from", "version", "metadata", "description", "properties", "attributes",
+                   "requirements", "capabilities", "interfaces", "artifacts"},
                   what);
         break;
       case TK::kRelationship:
-        CheckKeys(node, {"derived_from", "version", "metadata", "description", "properties",
-                         "attributes", "interfaces", "valid_target_types"},
+        CheckKeys(node,
+                  {"derived_from", "version", "metadata", "description", "properties", "attributes",
+                   "interfaces", "valid_target_types"},
                   what);
         break;
       case TK::kCapability:
-        CheckKeys(node, {"derived_from", "version", "metadata", "description", "properties",
-                         "attributes", "valid_source_types"},
+        CheckKeys(node,
+                  {"derived_from", "version", "metadata", "description", "properties", "attributes",
+                   "valid_source_types"},
                   what);
         break;
       case TK::kData:
-        CheckKeys(node, {"derived_from", "version", "metadata", "description", "constraints",
-                         "properties", "key_schema", "entry_schema"},
+        CheckKeys(node,
+                  {"derived_from", "version", "metadata", "description", "constraints",
+                   "properties", "key_schema", "entry_schema"},
                   what);
         break;
       case TK::kArtifact:
-        CheckKeys(node, {"derived_from", "version", "metadata", "description", "mime_type",
-                         "file_ext", "properties"},
+        CheckKeys(node,
+                  {"derived_from", "version", "metadata", "description", "mime_type", "file_ext",
+                   "properties"},
                   what);
         break;
       case TK::kInterface:
         break;  // operation names are free keys
       case TK::kGroup:
-        CheckKeys(node, {"derived_from", "version", "metadata", "description", "properties",
-                         "attributes", "members", "targets", "requirements", "capabilities",
-                         "interfaces"},
+        CheckKeys(node,
+                  {"derived_from", "version", "metadata", "description", "properties", "attributes",
+                   "members", "targets", "requirements", "capabilities", "interfaces"},
                   what);
         break;
       case TK::kPolicy:
-        CheckKeys(node, {"derived_from", "version", "metadata", "description", "properties",
-                         "targets", "triggers"},
+        CheckKeys(node,
+                  {"derived_from", "version", "metadata", "description", "properties", "targets",
+                   "triggers"},
                   what);
         break;
     }
@@ -480,8 +524,9 @@ auto Reader::ReadType(const Name& name, NodeId node, syntax::TypeKind kind) -> s
         CheckKeys(node, {"derived_from", "properties", "interfaces", "description"}, what);
         break;
       case TK::kRelationship:
-        CheckKeys(node, {"derived_from", "properties", "source_interfaces", "target_interfaces",
-                         "connection_type", "description"},
+        CheckKeys(node,
+                  {"derived_from", "properties", "source_interfaces", "target_interfaces",
+                   "connection_type", "description"},
                   what);
         break;
       case TK::kData:
@@ -554,8 +599,7 @@ auto Reader::ReadPropertyDefs(NodeId node, std::string_view what, bool attribute
   return defs;
 }
 
-auto Reader::ReadPropertyDef(const Name& name, NodeId node, bool attribute)
-    -> syntax::PropertyDef {
+auto Reader::ReadPropertyDef(const Name& name, NodeId node, bool attribute) -> syntax::PropertyDef {
   syntax::PropertyDef def;
   def.name = name;
   if (doc_[node].kind == Kind::kNull) return def;
@@ -565,23 +609,26 @@ auto Reader::ReadPropertyDef(const Name& name, NodeId node, bool attribute)
       def.default_value = Ref(node);
       return def;
     }
-    Report(diag::Kind::kExpectedMap, node, attribute ? "an attribute definition" : "a property definition",
-           Describe(doc_[node]));
+    Report(diag::Kind::kExpectedMap, node,
+           attribute ? "an attribute definition" : "a property definition", Describe(doc_[node]));
     return def;
   }
   if (tosca()) {
     if (attribute) {
-      CheckKeys(node, {"type", "description", "default", "status", "key_schema", "entry_schema",
-                       "metadata", "value", "required", "constraints"},
+      CheckKeys(node,
+                {"type", "description", "default", "status", "key_schema", "entry_schema",
+                 "metadata", "value", "required", "constraints"},
                 "an attribute definition");
     } else {
-      CheckKeys(node, {"type", "description", "required", "default", "value", "status",
-                       "constraints", "key_schema", "entry_schema", "metadata", "external-schema"},
+      CheckKeys(node,
+                {"type", "description", "required", "default", "value", "status", "constraints",
+                 "key_schema", "entry_schema", "metadata", "external-schema"},
                 "a property definition");
     }
   } else {
-    CheckKeys(node, {"type", "description", "default", "required", "constraints", "hidden",
-                     "display_label", "item_type"},
+    CheckKeys(node,
+              {"type", "description", "default", "required", "constraints", "hidden",
+               "display_label", "item_type"},
               "a property definition");
   }
   def.schema = ReadSchema(node);
@@ -679,18 +726,25 @@ auto Reader::ReadCapabilityDefs(NodeId node) -> std::vector<syntax::CapabilityDe
     if (doc_.IsScalar(value)) {
       def.type = NameOf(value, "a capability type");
     } else if (ExpectMap(value, "a capability definition")) {
-      CheckKeys(value, {"type", "description", "properties", "attributes", "valid_source_types",
-                        "occurrences"},
-                "a capability definition");
+      CheckKeys(
+          value,
+          {"type", "description", "properties", "attributes", "valid_source_types", "occurrences"},
+          "a capability definition");
       ForEachEntry(value, [&](NodeId k, NodeId v) {
         std::string_view key_text = Text(k);
-        if (key_text == "type") def.type = NameOf(v, "a capability type");
-        else if (key_text == "properties") def.properties = ReadPropertyDefs(v, "properties", false);
-        else if (key_text == "attributes") def.attributes = ReadPropertyDefs(v, "attributes", true);
-        else if (key_text == "valid_source_types") def.valid_source_types = Names(v, key_text);
-        else if (key_text == "occurrences") def.occurrences = ReadOccurrences(v);
+        if (key_text == "type")
+          def.type = NameOf(v, "a capability type");
+        else if (key_text == "properties")
+          def.properties = ReadPropertyDefs(v, "properties", false);
+        else if (key_text == "attributes")
+          def.attributes = ReadPropertyDefs(v, "attributes", true);
+        else if (key_text == "valid_source_types")
+          def.valid_source_types = Names(v, key_text);
+        else if (key_text == "occurrences")
+          def.occurrences = ReadOccurrences(v);
       });
-      if (def.type.empty()) Report(diag::Kind::kMissingKeyname, value, "a capability definition", "type");
+      if (def.type.empty())
+        Report(diag::Kind::kMissingKeyname, value, "a capability definition", "type");
     }
     defs.push_back(std::move(def));
   });
@@ -706,8 +760,8 @@ auto Reader::ReadRequirementDefs(NodeId node) -> std::vector<syntax::Requirement
     if (doc_.IsScalar(value)) {
       def.capability = NameOf(value, "a capability type");
     } else if (ExpectMap(value, "a requirement definition")) {
-      CheckKeys(value, {"capability", "node", "relationship", "occurrences", "description",
-                        "node_filter"},
+      CheckKeys(value,
+                {"capability", "node", "relationship", "occurrences", "description", "node_filter"},
                 "a requirement definition");
       ForEachEntry(value, [&](NodeId k, NodeId v) {
         std::string_view key_text = Text(k);
@@ -799,10 +853,12 @@ auto Reader::ReadOperation(const Name& name, NodeId node, bool in_type) -> synta
     return op;
   }
   if (tosca()) {
-    CheckKeys(node, {"description", "implementation", "inputs", "outputs"}, "an operation definition");
+    CheckKeys(node, {"description", "implementation", "inputs", "outputs"},
+              "an operation definition");
   } else {
-    CheckKeys(node, {"implementation", "inputs", "executor", "max_retries", "retry_interval",
-                     "timeout", "timeout_recoverable"},
+    CheckKeys(node,
+              {"implementation", "inputs", "executor", "max_retries", "retry_interval", "timeout",
+               "timeout_recoverable"},
               "an operation definition");
   }
   ForEachEntry(node, [&](NodeId key, NodeId value) {
@@ -833,8 +889,9 @@ void Reader::ReadTopology(NodeId node, syntax::File& file) {
   if (!ExpectMapOrNull(node, "topology_template")) return;
   file.has_topology = true;
   file.topology_loc = Loc(node);
-  CheckKeys(node, {"description", "inputs", "node_templates", "relationship_templates", "outputs",
-                   "groups", "policies", "substitution_mappings", "workflows"},
+  CheckKeys(node,
+            {"description", "inputs", "node_templates", "relationship_templates", "outputs",
+             "groups", "policies", "substitution_mappings", "workflows"},
             "topology_template");
   ForEachEntry(node, [&](NodeId key, NodeId value) {
     std::string_view k = Text(key);
@@ -850,12 +907,15 @@ void Reader::ReadTopology(NodeId node, syntax::File& file) {
         rel.name = KeyName(rk);
         rel.loc = Loc(rk);
         if (ExpectMap(rv, "a relationship template")) {
-          CheckKeys(rv, {"type", "description", "metadata", "properties", "attributes",
-                         "interfaces", "copy"},
-                    "a relationship template");
+          CheckKeys(
+              rv,
+              {"type", "description", "metadata", "properties", "attributes", "interfaces", "copy"},
+              "a relationship template");
           NodeId t = doc_.Find(rv, "type");
-          if (t.valid()) rel.type = NameOf(t, "a relationship type");
-          else Report(diag::Kind::kMissingKeyname, rv, "a relationship template", "type");
+          if (t.valid())
+            rel.type = NameOf(t, "a relationship type");
+          else
+            Report(diag::Kind::kMissingKeyname, rv, "a relationship template", "type");
           NodeId props = doc_.Find(rv, "properties");
           if (props.valid()) {
             Scope scope(path_, "properties");
@@ -892,12 +952,15 @@ void Reader::ReadOutputs(NodeId node, syntax::File& file) {
     syntax::Output out;
     out.name = KeyName(key);
     if (ExpectMap(value, "an output definition")) {
-      CheckKeys(value, {"description", "value", "type", "required", "status", "entry_schema",
-                        "key_schema", "metadata"},
+      CheckKeys(value,
+                {"description", "value", "type", "required", "status", "entry_schema", "key_schema",
+                 "metadata"},
                 "an output definition");
       NodeId v = doc_.Find(value, "value");
-      if (v.valid()) out.value = Ref(v);
-      else Report(diag::Kind::kMissingKeyname, value, "an output definition", "value");
+      if (v.valid())
+        out.value = Ref(v);
+      else
+        Report(diag::Kind::kMissingKeyname, value, "an output definition", "value");
       NodeId d = doc_.Find(value, "description");
       if (d.valid()) out.description = StringValue(d);
       NodeId t = doc_.Find(value, "type");
@@ -921,13 +984,14 @@ auto Reader::ReadNodeTemplate(const Name& name, NodeId node) -> syntax::NodeTemp
   tpl.loc = name.loc;
   if (!ExpectMap(node, "a node template")) return tpl;
   if (tosca()) {
-    CheckKeys(node, {"type", "description", "metadata", "directives", "properties", "attributes",
-                     "requirements", "capabilities", "interfaces", "artifacts", "node_filter",
-                     "copy"},
+    CheckKeys(node,
+              {"type", "description", "metadata", "directives", "properties", "attributes",
+               "requirements", "capabilities", "interfaces", "artifacts", "node_filter", "copy"},
               "a node template");
   } else {
-    CheckKeys(node, {"type", "properties", "interfaces", "relationships", "instances",
-                     "capabilities", "description"},
+    CheckKeys(node,
+              {"type", "properties", "interfaces", "relationships", "instances", "capabilities",
+               "description"},
               "a node template");
   }
   ForEachEntry(node, [&](NodeId key, NodeId value) {
@@ -997,8 +1061,9 @@ void Reader::ReadRequirementAssignments(NodeId node, syntax::NodeTemplate& tpl) 
       if (doc_.IsScalar(value)) {
         rel.node = NameOf(value, "a node template name");
       } else if (ExpectMap(value, "a requirement assignment")) {
-        CheckKeys(value, {"node", "capability", "relationship", "node_filter", "occurrences",
-                          "description", "metadata"},
+        CheckKeys(value,
+                  {"node", "capability", "relationship", "node_filter", "occurrences",
+                   "description", "metadata"},
                   "a requirement assignment");
         ForEachEntry(value, [&](NodeId k, NodeId v) {
           std::string_view kt = Text(k);
@@ -1047,14 +1112,21 @@ void Reader::ReadCloudifyRelationships(NodeId node, syntax::NodeTemplate& tpl) {
     rel.loc = Loc(item);
     ForEachEntry(item, [&](NodeId k, NodeId v) {
       std::string_view kt = Text(k);
-      if (kt == "type") rel.relationship = NameOf(v, "a relationship type");
-      else if (kt == "target") rel.node = NameOf(v, "a node template name");
-      else if (kt == "properties") rel.properties = Assignments(v, "properties");
-      else if (kt == "source_interfaces") rel.source_interfaces = ReadInterfaces(v, false);
-      else if (kt == "target_interfaces") rel.target_interfaces = ReadInterfaces(v, false);
+      if (kt == "type")
+        rel.relationship = NameOf(v, "a relationship type");
+      else if (kt == "target")
+        rel.node = NameOf(v, "a node template name");
+      else if (kt == "properties")
+        rel.properties = Assignments(v, "properties");
+      else if (kt == "source_interfaces")
+        rel.source_interfaces = ReadInterfaces(v, false);
+      else if (kt == "target_interfaces")
+        rel.target_interfaces = ReadInterfaces(v, false);
     });
-    if (!doc_.Find(item, "type").valid()) Report(diag::Kind::kMissingKeyname, item, "a relationship", "type");
-    if (!doc_.Find(item, "target").valid()) Report(diag::Kind::kMissingKeyname, item, "a relationship", "target");
+    if (!doc_.Find(item, "type").valid())
+      Report(diag::Kind::kMissingKeyname, item, "a relationship", "type");
+    if (!doc_.Find(item, "target").valid())
+      Report(diag::Kind::kMissingKeyname, item, "a relationship", "target");
     tpl.relationships.push_back(std::move(rel));
   });
 }
@@ -1068,15 +1140,17 @@ auto Reader::ReadArtifacts(NodeId node) -> std::vector<syntax::ArtifactDef> {
     if (doc_.IsScalar(value)) {
       art.file = NameOf(value, "an artifact file");
     } else if (ExpectMap(value, "an artifact definition")) {
-      CheckKeys(value, {"type", "file", "repository", "description", "deploy_path", "version",
-                        "checksum", "checksum_algorithm", "properties", "metadata",
-                        "artifact_version"},
+      CheckKeys(value,
+                {"type", "file", "repository", "description", "deploy_path", "version", "checksum",
+                 "checksum_algorithm", "properties", "metadata", "artifact_version"},
                 "an artifact definition");
       NodeId t = doc_.Find(value, "type");
       if (t.valid()) art.type = NameOf(t, "an artifact type");
       NodeId f = doc_.Find(value, "file");
-      if (f.valid()) art.file = NameOf(f, "an artifact file");
-      else Report(diag::Kind::kMissingKeyname, value, "an artifact definition", "file");
+      if (f.valid())
+        art.file = NameOf(f, "an artifact file");
+      else
+        Report(diag::Kind::kMissingKeyname, value, "an artifact definition", "file");
       NodeId r = doc_.Find(value, "repository");
       if (r.valid()) art.repository = NameOf(r, "a repository name");
     }
@@ -1093,17 +1167,21 @@ void Reader::ReadGroups(NodeId node, syntax::File& file) {
     group.loc = Loc(key);
     if (!ExpectMap(value, "a group definition")) return;
     if (tosca()) {
-      CheckKeys(value, {"type", "description", "metadata", "properties", "members", "interfaces",
-                        "attributes"},
-                "a group definition");
+      CheckKeys(
+          value,
+          {"type", "description", "metadata", "properties", "members", "interfaces", "attributes"},
+          "a group definition");
     } else {
       CheckKeys(value, {"members", "policies"}, "a group definition");
     }
     ForEachEntry(value, [&](NodeId k, NodeId v) {
       std::string_view kt = Text(k);
-      if (kt == "type") group.type = NameOf(v, "a group type");
-      else if (kt == "members") group.members = Names(v, "members");
-      else if (kt == "properties") group.properties = Assignments(v, "properties");
+      if (kt == "type")
+        group.type = NameOf(v, "a group type");
+      else if (kt == "members")
+        group.members = Names(v, "members");
+      else if (kt == "properties")
+        group.properties = Assignments(v, "properties");
       else if (kt == "policies") {
         if (!ExpectMapOrNull(v, "policies")) return;
         ForEachEntry(v, [&](NodeId pk, NodeId pv) {
@@ -1122,9 +1200,8 @@ void Reader::ReadGroups(NodeId node, syntax::File& file) {
 }
 
 void Reader::ReadPolicies(NodeId node, std::vector<syntax::Policy>& out) {
-  ForEachNamed(node, "policies", [&](NodeId key, NodeId value) {
-    out.push_back(ReadPolicy(KeyName(key), value));
-  });
+  ForEachNamed(node, "policies",
+               [&](NodeId key, NodeId value) { out.push_back(ReadPolicy(KeyName(key), value)); });
 }
 
 auto Reader::ReadPolicy(const Name& name, NodeId node) -> syntax::Policy {
@@ -1154,8 +1231,10 @@ auto Reader::ReadPolicy(const Name& name, NodeId node) -> syntax::Policy {
         if (!ExpectMap(tv, "a policy trigger")) return;
         CheckKeys(tv, {"type", "parameters"}, "a policy trigger");
         NodeId t = doc_.Find(tv, "type");
-        if (t.valid()) trigger.type = NameOf(t, "a policy trigger type");
-        else Report(diag::Kind::kMissingKeyname, tv, "a policy trigger", "type");
+        if (t.valid())
+          trigger.type = NameOf(t, "a policy trigger type");
+        else
+          Report(diag::Kind::kMissingKeyname, tv, "a policy trigger", "type");
         NodeId params = doc_.Find(tv, "parameters");
         if (params.valid()) {
           Scope scope(path_, "parameters");
@@ -1198,14 +1277,22 @@ auto Version::Name() const -> std::string {
 
 auto TypeKindName(TypeKind kind) -> std::string_view {
   switch (kind) {
-    case TypeKind::kNode: return "node";
-    case TypeKind::kRelationship: return "relationship";
-    case TypeKind::kCapability: return "capability";
-    case TypeKind::kData: return "data";
-    case TypeKind::kArtifact: return "artifact";
-    case TypeKind::kInterface: return "interface";
-    case TypeKind::kGroup: return "group";
-    case TypeKind::kPolicy: return "policy";
+    case TypeKind::kNode:
+      return "node";
+    case TypeKind::kRelationship:
+      return "relationship";
+    case TypeKind::kCapability:
+      return "capability";
+    case TypeKind::kData:
+      return "data";
+    case TypeKind::kArtifact:
+      return "artifact";
+    case TypeKind::kInterface:
+      return "interface";
+    case TypeKind::kGroup:
+      return "group";
+    case TypeKind::kPolicy:
+      return "policy";
   }
   return "?";
 }

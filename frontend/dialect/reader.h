@@ -15,7 +15,6 @@ auto ParseVersion(std::string_view text) -> std::optional<syntax::Version>;
 /// Reads `doc` as a file of `version` (the file's own version, or its importer's when the file
 /// declares none, as Cloudify plugin files do). Every keyname problem goes to `sink`.
 /// `doc` must outlive the returned File: values are references into it.
-auto ReadFile(const yaml::Document& doc, syntax::Version version, diag::Sink& sink)
-    -> syntax::File;
+auto ReadFile(const yaml::Document& doc, syntax::Version version, diag::Sink& sink) -> syntax::File;
 
 }  // namespace toscac::dialect

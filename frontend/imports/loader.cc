@@ -89,8 +89,8 @@ class Loader {
   diag::SourceManager& sources_;
   diag::Sink& sink_;
   LoadedSet set_;
-  fs::path root_dir_;          // canonical, for the folder boundary
-  fs::path root_display_dir_;  // as the user named it, for messages
+  fs::path root_dir_;                            // canonical, for the folder boundary
+  fs::path root_display_dir_;                    // as the user named it, for messages
   std::unordered_map<std::string, int> loaded_;  // key -> index
   std::vector<std::string> stack_;               // keys being loaded, for cycles
   std::vector<std::string> stack_display_;
@@ -106,7 +106,8 @@ auto Loader::InsideRoot(const fs::path& path) const -> bool {
   return !rel.empty() && *rel.begin() != "..";
 }
 
-auto Loader::ResolveUrl(const std::string& url, const syntax::Import& imp) -> std::optional<Source> {
+auto Loader::ResolveUrl(const std::string& url, const syntax::Import& imp)
+    -> std::optional<Source> {
   if (const Profile* profile = ProfileForUrl(url)) return ProfileSource(*profile);
   std::string host_path = HostPath(url);
   for (const std::string& catalog : options_.catalogs) {
@@ -144,7 +145,8 @@ auto Loader::ResolveUrl(const std::string& url, const syntax::Import& imp) -> st
 auto Loader::ResolveLocal(const LoadedFile& importer, const syntax::Import& imp)
     -> std::optional<Source> {
   // A file: URL is a local path and obeys the same rules as one.
-  std::string rel = imp.file.text.substr(0, 7) == "file://" ? imp.file.text.substr(7) : imp.file.text;
+  std::string rel =
+      imp.file.text.substr(0, 7) == "file://" ? imp.file.text.substr(7) : imp.file.text;
   if (fs::path(rel).is_absolute() && !options_.allow_outside_imports) {
     sink_.Report(diag::Kind::kImportAbsolutePath, imp.file.loc, "imports", rel);
     return std::nullopt;
@@ -247,8 +249,8 @@ auto Loader::LoadSource(Source source, std::optional<syntax::Version> inherited,
     std::string text((*doc)[version_node].text);
     version = dialect::ParseVersion(text);
     if (!version) {
-      sink_.Report(diag::Kind::kUnknownVersion, doc->LocOf(version_node), "tosca_definitions_version",
-                   text);
+      sink_.Report(diag::Kind::kUnknownVersion, doc->LocOf(version_node),
+                   "tosca_definitions_version", text);
       sink_.AddNote(doc->LocOf(version_node),
                     "known: tosca_simple_yaml_1_0 … 1_3, cloudify_dsl_1_0 … 1_3");
       return -1;
@@ -328,7 +330,8 @@ auto Loader::Run() -> LoadedSet {
   set_.root_ok = index == 0;
   // TOSCA files see the normative types without importing them.
   bool any_tosca = false;
-  for (const LoadedFile& f : set_.files) any_tosca |= f.syntax.version.family == syntax::Family::kTosca;
+  for (const LoadedFile& f : set_.files)
+    any_tosca |= f.syntax.version.family == syntax::Family::kTosca;
   if (any_tosca) {
     Source normative = ProfileSource(NormativeProfile());
     if (loaded_.find(normative.key) == loaded_.end()) {

@@ -22,8 +22,11 @@ auto Mappings() -> const std::vector<Mapping>& {
       {"cloudify/diamond-plugin-1.3.1.yaml",
        {"getcloudify.org/spec/diamond-plugin/1.3.1/plugin.yaml"},
        {}},
-      {"cloudify/fabric-plugin-1.3.1.yaml", {"getcloudify.org/spec/fabric-plugin/1.3.1/plugin.yaml"}, {}},
-      // The seed blueprints vendor the Kubernetes plugin as a git submodule under plugins/kubernetes.
+      {"cloudify/fabric-plugin-1.3.1.yaml",
+       {"getcloudify.org/spec/fabric-plugin/1.3.1/plugin.yaml"},
+       {}},
+      // The seed blueprints vendor the Kubernetes plugin as a git submodule under
+      // plugins/kubernetes.
       {"cloudify/kubernetes-plugin-1.3.1.yaml",
        {"github.com/cloudify-examples/cloudify-kubernetes-plugin/raw/1.3.1/plugin.yaml"},
        {"plugins/kubernetes/plugin.yaml"}},

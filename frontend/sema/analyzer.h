@@ -21,7 +21,7 @@ namespace toscac::sema {
 struct FunctionContext {
   enum class Where { kNodeProperty, kNodeOperation, kRelationship, kOutput, kInputDefault, kOther };
   Where where = Where::kOther;
-  ir::NodeId self;          // the node whose value this is
+  ir::NodeId self;  // the node whose value this is
   ir::RelationshipId relationship;
   std::string path;
 };
@@ -66,19 +66,22 @@ class Analyzer {
                         const std::vector<ir::PropertyDef>& defs, const std::string& owner,
                         const diag::PathRef& path, syntax::Family family, diag::Loc owner_loc,
                         std::vector<ir::Property>& out);
-  void BuildCapabilities(const syntax::NodeTemplate& tpl, syntax::Family family, ir::NodeTemplate& node,
-                         const diag::PathRef& path);
-  void BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family family, ir::NodeTemplate& node,
-                       const diag::PathRef& path);
+  void BuildCapabilities(const syntax::NodeTemplate& tpl, syntax::Family family,
+                         ir::NodeTemplate& node, const diag::PathRef& path);
+  void BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family family,
+                       ir::NodeTemplate& node, const diag::PathRef& path);
   void BuildRelationships();
   void CheckRequirementCounts(const syntax::NodeTemplate& tpl, const ir::Type& type);
-  void CheckGroupMemberTypes(const ir::Group& group, const syntax::Group& syntax_group, const diag::PathRef& path);
+  void CheckGroupMemberTypes(const ir::Group& group, const syntax::Group& syntax_group,
+                             const diag::PathRef& path);
   void CheckUnusedInputs();
   void BuildRelationship(const syntax::RelationshipAssignment& rel, syntax::Family family,
                          ir::NodeId source, size_t index);
-  void CheckTargetSatisfies(const ir::RequirementDef* req, const syntax::RelationshipAssignment& rel,
-                            ir::NodeId target, ir::Relationship& out, const diag::PathRef& path);
-  void BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate& node, const diag::PathRef& path);
+  void CheckTargetSatisfies(const ir::RequirementDef* req,
+                            const syntax::RelationshipAssignment& rel, ir::NodeId target,
+                            ir::Relationship& out, const diag::PathRef& path);
+  void BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate& node,
+                      const diag::PathRef& path);
   void CheckRelationshipGraph();
   void CollectGroupsAndPolicies();
   auto BuildPolicy(const syntax::Policy& policy, syntax::Family family, const diag::PathRef& path)
@@ -87,7 +90,8 @@ class Analyzer {
   void CollectWorkflows();
   auto ImplementedOnly(const std::vector<ir::Interface>& interfaces) -> std::vector<ir::Interface>;
   void ExpandInterfaceTypes();
-  void CheckImplementation(const std::string& implementation, diag::Loc loc, const diag::PathRef& path);
+  void CheckImplementation(const std::string& implementation, diag::Loc loc,
+                           const diag::PathRef& path);
 
   // functions.cc
   void CheckFunctions(const ir::Value& value, const FunctionContext& ctx);

@@ -21,11 +21,16 @@ auto ArityText(size_t min, size_t max) -> std::string {
 
 auto WhereText(Where where) -> std::string_view {
   switch (where) {
-    case Where::kOutput: return "in outputs";
-    case Where::kInputDefault: return "in input defaults";
-    case Where::kNodeProperty: return "outside a relationship";
-    case Where::kNodeOperation: return "outside a relationship";
-    default: return "here";
+    case Where::kOutput:
+      return "in outputs";
+    case Where::kInputDefault:
+      return "in input defaults";
+    case Where::kNodeProperty:
+      return "outside a relationship";
+    case Where::kNodeOperation:
+      return "outside a relationship";
+    default:
+      return "here";
   }
 }
 
@@ -59,7 +64,8 @@ void Analyzer::CheckFunction(const ir::Value& call, const FunctionContext& ctx) 
   };
   bool ok = true;
   if (name == "get_input" && !call.items.empty() && call.items[0].kind == VK::kString) {
-    if (auto it = input_index_.find(call.items[0].s); it != input_index_.end()) input_used_[it->second] = true;
+    if (auto it = input_index_.find(call.items[0].s); it != input_index_.end())
+      input_used_[it->second] = true;
   }
   if (name == "get_input") {
     // TOSCA 1.3 and Cloudify 1_3 allow a nested path after the input name.
@@ -72,7 +78,8 @@ void Analyzer::CheckFunction(const ir::Value& call, const FunctionContext& ctx) 
         std::vector<std::string_view> names;
         for (const ir::Input& in : st_.inputs) names.push_back(in.name);
         std::string_view close = diag::ClosestName(input, names);
-        if (!close.empty()) sink_.AddNote(call.items[0].loc, fmt::format("did you mean `{}`?", close));
+        if (!close.empty())
+          sink_.AddNote(call.items[0].loc, fmt::format("did you mean `{}`?", close));
       }
     }
   } else if (name == "concat" || name == "merge") {
@@ -107,24 +114,28 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
   const std::string& e = entity.s;
   if (e == "SELF") {
     if (ctx.where == Where::kOutput) {
-      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.path, fmt::format("{}: [ SELF, ... ]", fn), "in outputs");
+      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.path,
+                   fmt::format("{}: [ SELF, ... ]", fn), "in outputs");
       return;
     }
     node = ctx.where == Where::kRelationship ? ir::NodeId{} : ctx.self;
   } else if (e == "SOURCE" || e == "TARGET") {
     if (ctx.where != Where::kRelationship) {
-      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.path, fmt::format("{}: [ {}, ... ]", fn, e), WhereText(ctx.where));
+      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.path,
+                   fmt::format("{}: [ {}, ... ]", fn, e), WhereText(ctx.where));
       return;
     }
     const ir::Relationship& rel = st_.relationships[ctx.relationship.value];
     node = e == "SOURCE" ? rel.source : rel.target;
   } else if (e == "HOST") {
     if (ctx.where == Where::kOutput || !ctx.self.valid()) {
-      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.path, fmt::format("{}: [ HOST, ... ]", fn), WhereText(ctx.where));
+      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.path,
+                   fmt::format("{}: [ HOST, ... ]", fn), WhereText(ctx.where));
       return;
     }
     if (!HasHost(ctx.self)) {
-      sink_.Report(diag::Kind::kFunctionHostNotFound, entity.loc, ctx.path, fn, st_.nodes[ctx.self.value].name);
+      sink_.Report(diag::Kind::kFunctionHostNotFound, entity.loc, ctx.path, fn,
+                   st_.nodes[ctx.self.value].name);
       return;
     }
     return;  // the attribute may live anywhere up the host chain; the expressions stage checks it
@@ -147,7 +158,8 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
   const ir::Value& second = call.items[1];
   if (second.kind != VK::kString) return;
   auto has = [](const std::vector<ir::PropertyDef>& defs, const std::string& n) {
-    return std::any_of(defs.begin(), defs.end(), [&](const ir::PropertyDef& d) { return d.name == n; });
+    return std::any_of(defs.begin(), defs.end(),
+                       [&](const ir::PropertyDef& d) { return d.name == n; });
   };
   // [node, capability_or_requirement, name, ...]
   if (call.items.size() >= 3 && call.items[2].kind == VK::kString && tosca) {
@@ -155,11 +167,13 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
       if (cap.name != second.s || !cap.type.valid()) continue;
       const ir::Type& ctype = st_.types[cap.type.value];
       const std::string& prop = call.items[2].s;
-      bool found = has(ctype.properties, prop) || (fn == "get_attribute" && has(ctype.attributes, prop));
+      bool found =
+          has(ctype.properties, prop) || (fn == "get_attribute" && has(ctype.attributes, prop));
       if (!found) {
-        sink_.Report(diag::Kind::kFunctionUnknownPath, call.items[2].loc, ctx.path, fn,
-                     fmt::format("{} `{}` not found in capability `{}` of node template `{}`",
-                                 fn == "get_property" ? "property" : "attribute", prop, cap.name, e));
+        sink_.Report(
+            diag::Kind::kFunctionUnknownPath, call.items[2].loc, ctx.path, fn,
+            fmt::format("{} `{}` not found in capability `{}` of node template `{}`",
+                        fn == "get_property" ? "property" : "attribute", prop, cap.name, e));
       }
       return;
     }
@@ -167,7 +181,8 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
       if (req.name == second.s) return;  // resolved through the relationship at deploy time
     }
   }
-  bool found = has(type.properties, second.s) || (fn == "get_attribute" && has(type.attributes, second.s));
+  bool found =
+      has(type.properties, second.s) || (fn == "get_attribute" && has(type.attributes, second.s));
   if (!found) {
     sink_.Report(diag::Kind::kFunctionUnknownPath, second.loc, ctx.path, fn,
                  fmt::format("{} `{}` not found in node template `{}` (type `{}`)",
@@ -229,21 +244,29 @@ void Analyzer::CheckAllFunctions() {
     }
   }
   for (const ir::Output& out : st_.outputs) {
-    CheckFunctions(out.value, FunctionContext{Where::kOutput, {}, {}, Topo("outputs.") + out.name + ".value"});
+    CheckFunctions(out.value,
+                   FunctionContext{Where::kOutput, {}, {}, Topo("outputs.") + out.name + ".value"});
   }
   for (const ir::Group& g : st_.groups) {
     for (const ir::Property& prop : g.properties) {
-      CheckFunctions(prop.value, FunctionContext{Where::kOther, {}, {}, Topo("groups.") + g.name + ".properties." + prop.name});
+      CheckFunctions(
+          prop.value,
+          FunctionContext{
+              Where::kOther, {}, {}, Topo("groups.") + g.name + ".properties." + prop.name});
     }
     for (const ir::Policy& p : g.policies) {
       for (const ir::Property& prop : p.properties) {
-        CheckFunctions(prop.value, FunctionContext{Where::kOther, {}, {}, Topo("groups.") + g.name + ".policies." + p.name});
+        CheckFunctions(
+            prop.value,
+            FunctionContext{
+                Where::kOther, {}, {}, Topo("groups.") + g.name + ".policies." + p.name});
       }
     }
   }
   for (const ir::Policy& p : st_.policies) {
     for (const ir::Property& prop : p.properties) {
-      CheckFunctions(prop.value, FunctionContext{Where::kOther, {}, {}, Topo("policies.") + p.name});
+      CheckFunctions(prop.value,
+                     FunctionContext{Where::kOther, {}, {}, Topo("policies.") + p.name});
     }
   }
 }

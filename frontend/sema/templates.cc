@@ -58,7 +58,8 @@ void Analyzer::CollectInputs() {
     for (const syntax::PropertyDef& def : file.syntax.inputs) {
       diag::PathRef topo(TopoBase()), inputs(topo, "inputs"), path(inputs, def.name.text);
       if (input_index_.count(def.name.text) != 0) {
-        sink_.Report(diag::Kind::kDuplicateTemplate, def.name.loc, path.Str(), "input", def.name.text);
+        sink_.Report(diag::Kind::kDuplicateTemplate, def.name.loc, path.Str(), "input",
+                     def.name.text);
         sink_.AddNote(st_.inputs[input_index_[def.name.text]].loc, "first defined here");
         continue;
       }
@@ -73,9 +74,12 @@ void Analyzer::CollectInputs() {
         in.default_value = ToValue(def.default_value.valid() ? def.default_value : def.value,
                                    file.syntax.version.family);
       }
-      CheckSchemaType(in.schema, def.schema.type.empty() ? def.name.loc : def.schema.type.loc, path);
+      CheckSchemaType(in.schema, def.schema.type.empty() ? def.name.loc : def.schema.type.loc,
+                      path);
       diag::PathRef default_path(path, "default");
-      if (in.has_default) checker.Check(in.default_value, in.schema, Subject{"default of input", in.name, default_path});
+      if (in.has_default)
+        checker.Check(in.default_value, in.schema,
+                      Subject{"default of input", in.name, default_path});
       input_index_[in.name] = st_.inputs.size();
       st_.inputs.push_back(std::move(in));
     }
@@ -84,12 +88,13 @@ void Analyzer::CollectInputs() {
 
 void Analyzer::AssignProperties(const std::vector<std::pair<syntax::Name, syntax::ValueRef>>& given,
                                 const std::vector<ir::PropertyDef>& defs, const std::string& owner,
-                                const diag::PathRef& path, syntax::Family family, diag::Loc owner_loc,
-                                std::vector<ir::Property>& out) {
+                                const diag::PathRef& path, syntax::Family family,
+                                diag::Loc owner_loc, std::vector<ir::Property>& out) {
   ValueChecker checker = Checker();
   for (const auto& [name, ref] : given) {
     diag::PathRef ppath(path, name.text);
-    auto def = std::find_if(defs.begin(), defs.end(), [&](const ir::PropertyDef& d) { return d.name == name.text; });
+    auto def = std::find_if(defs.begin(), defs.end(),
+                            [&](const ir::PropertyDef& d) { return d.name == name.text; });
     if (def == defs.end()) {
       sink_.Report(diag::Kind::kUnknownProperty, name.loc, ppath.Str(), name.text, owner);
       SuggestName(sink_, name.loc, name.text, NamesOf(defs));
@@ -100,13 +105,17 @@ void Analyzer::AssignProperties(const std::vector<std::pair<syntax::Name, syntax
     out.push_back(std::move(prop));
   }
   for (const ir::PropertyDef& def : defs) {
-    bool present = std::any_of(given.begin(), given.end(), [&](const auto& g) { return g.first.text == def.name; });
+    bool present = std::any_of(given.begin(), given.end(),
+                               [&](const auto& g) { return g.first.text == def.name; });
     if (present) continue;
     if (def.has_default) {
       out.push_back(ir::Property{def.name, def.default_value, true});
     } else if (def.required) {
       sink_.Report(diag::Kind::kMissingProperty, owner_loc, path.Str(), def.name, owner);
-      sink_.AddNote(def.loc, fmt::format("declared in `{}`", def.declared_in.valid() ? st_.types[def.declared_in.value].name : owner));
+      sink_.AddNote(
+          def.loc,
+          fmt::format("declared in `{}`",
+                      def.declared_in.valid() ? st_.types[def.declared_in.value].name : owner));
     }
   }
 }
@@ -116,8 +125,8 @@ void Analyzer::CollectNodes() {
     if (!ContributesTopology(file)) continue;
     for (const syntax::NodeTemplate& tpl : file.syntax.nodes) {
       if (auto it = node_index_.find(tpl.name.text); it != node_index_.end()) {
-        sink_.Report(diag::Kind::kDuplicateTemplate, tpl.name.loc, Topo("node_templates.") + tpl.name.text,
-                     "node template", tpl.name.text);
+        sink_.Report(diag::Kind::kDuplicateTemplate, tpl.name.loc,
+                     Topo("node_templates.") + tpl.name.text, "node template", tpl.name.text);
         sink_.AddNote(st_.nodes[it->second.value].loc, "first defined here");
         continue;
       }
@@ -134,18 +143,21 @@ void Analyzer::CollectNodes() {
       relationship_templates_.emplace(rel.name.text, &rel);
     }
   }
-  for (uint32_t i = 0; i < st_.nodes.size(); ++i) BuildNode(*node_syntax_[i], node_family_[i], ir::NodeId{i});
+  for (uint32_t i = 0; i < st_.nodes.size(); ++i)
+    BuildNode(*node_syntax_[i], node_family_[i], ir::NodeId{i});
 }
 
 void Analyzer::BuildNode(const syntax::NodeTemplate& tpl_in, syntax::Family family, ir::NodeId id) {
   const syntax::NodeTemplate* tpl = &tpl_in;
-  diag::PathRef topo(TopoBase()), templates(topo, "node_templates"), path(templates, tpl->name.text);
+  diag::PathRef topo(TopoBase()), templates(topo, "node_templates"),
+      path(templates, tpl->name.text);
   ir::NodeTemplate& node = st_.nodes[id.value];
   syntax::Name type_name = tpl->type;
   if (type_name.empty() && !tpl->copy.empty()) {
     auto it = node_index_.find(tpl->copy.text);
     if (it == node_index_.end()) {
-      sink_.Report(diag::Kind::kUnknownTargetNode, tpl->copy.loc, diag::PathRef(path, "copy").Str(), "`copy`", tpl->copy.text);
+      sink_.Report(diag::Kind::kUnknownTargetNode, tpl->copy.loc, diag::PathRef(path, "copy").Str(),
+                   "`copy`", tpl->copy.text);
       return;
     }
     type_name = node_syntax_[it->second.value]->type;
@@ -155,15 +167,18 @@ void Analyzer::BuildNode(const syntax::NodeTemplate& tpl_in, syntax::Family fami
   const ir::Type& type = st_.types[node.type.value];
   if (incomplete_[node.type.value]) {
     // The type's ancestry is broken (reported there); keep the values unchecked.
-    for (const auto& [name, ref] : tpl->properties) node.properties.push_back(ir::Property{name.text, ToValue(ref, family), false});
+    for (const auto& [name, ref] : tpl->properties)
+      node.properties.push_back(ir::Property{name.text, ToValue(ref, family), false});
     return;
   }
-  AssignProperties(tpl->properties, type.properties, type.name, diag::PathRef(path, "properties"), family, tpl->name.loc,
-                   node.properties);
+  AssignProperties(tpl->properties, type.properties, type.name, diag::PathRef(path, "properties"),
+                   family, tpl->name.loc, node.properties);
   for (const auto& [name, ref] : tpl->attributes) {
     if (FindByName(const_cast<ir::Type&>(type).attributes, name.text) == nullptr &&
         FindByName(const_cast<ir::Type&>(type).properties, name.text) == nullptr) {
-      sink_.Report(diag::Kind::kUnknownAttribute, name.loc, diag::PathRef(diag::PathRef(path, "attributes"), name.text).Str(), name.text, type.name);
+      sink_.Report(diag::Kind::kUnknownAttribute, name.loc,
+                   diag::PathRef(diag::PathRef(path, "attributes"), name.text).Str(), name.text,
+                   type.name);
       SuggestName(sink_, name.loc, name.text, NamesOf(type.attributes));
       continue;
     }
@@ -178,7 +193,8 @@ void Analyzer::BuildNode(const syntax::NodeTemplate& tpl_in, syntax::Family fami
     art.repository = a.repository.text;
     art.loc = a.loc;
     diag::PathRef artifacts(path, "artifacts"), artifact(artifacts, art.name);
-    if (!a.type.empty()) art.type = ResolveType(TypeKind::kArtifact, a.type, diag::PathRef(artifact, "type"));
+    if (!a.type.empty())
+      art.type = ResolveType(TypeKind::kArtifact, a.type, diag::PathRef(artifact, "type"));
     node.artifacts.push_back(std::move(art));
   }
   BuildInstances(*tpl, node, path);
@@ -204,16 +220,18 @@ void Analyzer::BuildCapabilities(const syntax::NodeTemplate& tpl, syntax::Family
     if (def != nullptr && def->type.valid()) {
       values.type = def->type;
       const ir::Type& cap_type = st_.types[def->type.value];
-      AssignProperties(cap.properties, cap_type.properties, cap_type.name, diag::PathRef(cpath, "properties"), family,
-                       cap.loc, values.properties);
+      AssignProperties(cap.properties, cap_type.properties, cap_type.name,
+                       diag::PathRef(cpath, "properties"), family, cap.loc, values.properties);
     } else {
-      for (const auto& [name, ref] : cap.properties) values.properties.push_back(ir::Property{name.text, ToValue(ref, family), false});
+      for (const auto& [name, ref] : cap.properties)
+        values.properties.push_back(ir::Property{name.text, ToValue(ref, family), false});
     }
     node.capabilities.push_back(std::move(values));
   }
 }
 
-auto Analyzer::ImplementedOnly(const std::vector<ir::Interface>& interfaces) -> std::vector<ir::Interface> {
+auto Analyzer::ImplementedOnly(const std::vector<ir::Interface>& interfaces)
+    -> std::vector<ir::Interface> {
   std::vector<ir::Interface> out;
   for (const ir::Interface& iface : interfaces) {
     ir::Interface kept{iface.name, iface.type, {}};
@@ -246,14 +264,16 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
         SuggestName(sink_, def.loc, def.name.text, NamesOf(node.interfaces));
         continue;
       }
-      node.interfaces.push_back(ir::Interface{def.name.text, "", {}});  // Cloudify may add interfaces
+      node.interfaces.push_back(
+          ir::Interface{def.name.text, "", {}});  // Cloudify may add interfaces
       iface = &node.interfaces.back();
     }
     for (const syntax::OperationDef& op : def.operations) {
       ir::Operation* existing = FindByName(iface->operations, op.name.text);
       if (existing == nullptr) {
         if (family == syntax::Family::kTosca) {
-          sink_.Report(diag::Kind::kUnknownOperation, op.loc, diag::PathRef(ipath, op.name.text).Str(), def.name.text, op.name.text);
+          sink_.Report(diag::Kind::kUnknownOperation, op.loc,
+                       diag::PathRef(ipath, op.name.text).Str(), def.name.text, op.name.text);
           SuggestName(sink_, op.loc, op.name.text, NamesOf(iface->operations));
           continue;
         }
@@ -263,19 +283,24 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
       if (!op.implementation.empty()) {
         existing->implementation = op.implementation.text;
         if (family == syntax::Family::kCloudify) {
-          CheckImplementation(op.implementation.text, op.implementation.loc, diag::PathRef(ipath, op.name.text));
+          CheckImplementation(op.implementation.text, op.implementation.loc,
+                              diag::PathRef(ipath, op.name.text));
         }
       }
       existing->loc = op.loc;
       for (const auto& [name, ref] : op.input_values) {
-        auto it = std::find_if(existing->inputs.begin(), existing->inputs.end(), [&](const auto& e) { return e.first == name.text; });
-        if (it == existing->inputs.end()) existing->inputs.emplace_back(name.text, ToValue(ref, family));
-        else it->second = ToValue(ref, family);
+        auto it = std::find_if(existing->inputs.begin(), existing->inputs.end(),
+                               [&](const auto& e) { return e.first == name.text; });
+        if (it == existing->inputs.end())
+          existing->inputs.emplace_back(name.text, ToValue(ref, family));
+        else
+          it->second = ToValue(ref, family);
       }
     }
     for (const auto& [name, ref] : def.input_values) {
       for (ir::Operation& op : iface->operations) {
-        if (std::none_of(op.inputs.begin(), op.inputs.end(), [&](const auto& e) { return e.first == name.text; })) {
+        if (std::none_of(op.inputs.begin(), op.inputs.end(),
+                         [&](const auto& e) { return e.first == name.text; })) {
           op.inputs.emplace_back(name.text, ToValue(ref, family));
         }
       }
@@ -284,7 +309,8 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
   node.interfaces = ImplementedOnly(node.interfaces);
 }
 
-void Analyzer::CheckImplementation(const std::string& impl, diag::Loc loc, const diag::PathRef& path) {
+void Analyzer::CheckImplementation(const std::string& impl, diag::Loc loc,
+                                   const diag::PathRef& path) {
   if (impl.empty() || IsScriptPath(impl)) return;
   size_t dot = impl.find('.');
   std::string plugin = impl.substr(0, dot);
@@ -296,7 +322,8 @@ void Analyzer::CheckImplementation(const std::string& impl, diag::Loc loc, const
   }
 }
 
-void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate& node, const diag::PathRef& path) {
+void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate& node,
+                              const diag::PathRef& path) {
   auto int_of = [](const ir::Property& p) -> std::optional<int64_t> {
     if (p.value.kind == ir::Value::Kind::kInt) return p.value.i;
     return std::nullopt;
@@ -307,7 +334,8 @@ void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate&
     if (deploy.valid()) {
       const yaml::Node& n = doc[deploy];
       if (n.kind != yaml::Kind::kInt || n.number.i < 0) {
-        sink_.Report(diag::Kind::kBadInstances, doc.LocOf(deploy), diag::PathRef(path, "instances.deploy").Str(),
+        sink_.Report(diag::Kind::kBadInstances, doc.LocOf(deploy),
+                     diag::PathRef(path, "instances.deploy").Str(),
                      fmt::format("`deploy` must be a non-negative integer, found `{}`", n.text));
       } else {
         node.instances.initial = n.number.i;
@@ -330,16 +358,19 @@ void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate&
       }
       if (p.name == "max_instances") node.instances.max = *v;
     }
-    bool has_default = std::any_of(cap.properties.begin(), cap.properties.end(), [](const ir::Property& p) {
-      return p.name == "default_instances" && !p.from_default;
-    });
+    bool has_default = std::any_of(
+        cap.properties.begin(), cap.properties.end(),
+        [](const ir::Property& p) { return p.name == "default_instances" && !p.from_default; });
     if (!has_default) node.instances.initial = std::max<int64_t>(node.instances.min, 1);
     if (node.instances.max >= 0 && node.instances.min > node.instances.max) {
-      sink_.Report(diag::Kind::kBadInstances, min_loc, diag::PathRef(path, "capabilities.scalable.properties.min_instances").Str(),
-                   fmt::format("min_instances {} exceeds max_instances {}", node.instances.min, node.instances.max));
+      sink_.Report(diag::Kind::kBadInstances, min_loc,
+                   diag::PathRef(path, "capabilities.scalable.properties.min_instances").Str(),
+                   fmt::format("min_instances {} exceeds max_instances {}", node.instances.min,
+                               node.instances.max));
     } else if (node.instances.initial < node.instances.min ||
                (node.instances.max >= 0 && node.instances.initial > node.instances.max)) {
-      sink_.Report(diag::Kind::kBadInstances, default_loc, diag::PathRef(path, "capabilities.scalable.properties.default_instances").Str(),
+      sink_.Report(diag::Kind::kBadInstances, default_loc,
+                   diag::PathRef(path, "capabilities.scalable.properties.default_instances").Str(),
                    fmt::format("default_instances {} is outside [{}, {}]", node.instances.initial,
                                node.instances.min, node.instances.max));
     }
@@ -353,7 +384,8 @@ void Analyzer::BuildRelationships() {
     for (size_t r = 0; r < tpl.relationships.size(); ++r) {
       BuildRelationship(tpl.relationships[r], node_family_[i], ir::NodeId{i}, r);
     }
-    if (node_family_[i] == syntax::Family::kTosca) CheckRequirementCounts(tpl, st_.types[st_.nodes[i].type.value]);
+    if (node_family_[i] == syntax::Family::kTosca)
+      CheckRequirementCounts(tpl, st_.types[st_.nodes[i].type.value]);
   }
 }
 
@@ -368,7 +400,8 @@ void Analyzer::CheckRequirementCounts(const syntax::NodeTemplate& tpl, const ir:
     sink_.Report(diag::Kind::kRequirementOccurrences, uses[req.max]->loc,
                  Topo("node_templates.") + tpl.name.text + ".requirements", req.name, tpl.name.text,
                  uses.size(), allowed);
-    sink_.AddNote(req.loc, fmt::format("`{}` declares occurrences [{}, {}]", req.name, req.min, req.max));
+    sink_.AddNote(req.loc,
+                  fmt::format("`{}` declares occurrences [{}, {}]", req.name, req.min, req.max));
   }
 }
 
@@ -386,7 +419,8 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
       if (r.name == rel.requirement.text) req = &r;
     }
     if (req == nullptr) {
-      sink_.Report(diag::Kind::kUnknownRequirement, rel.requirement.loc, path.Str(), src_type.name, rel.requirement.text);
+      sink_.Report(diag::Kind::kUnknownRequirement, rel.requirement.loc, path.Str(), src_type.name,
+                   rel.requirement.text);
       SuggestName(sink_, rel.requirement.loc, rel.requirement.text, NamesOf(src_type.requirements));
       return;
     }
@@ -397,13 +431,21 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
   out.loc = rel.loc;
   // The relationship type: a relationship template, a type, or the requirement's default.
   if (!rel.relationship.empty()) {
-    if (auto it = relationship_templates_.find(rel.relationship.text); it != relationship_templates_.end()) {
-      out.type = ResolveType(TypeKind::kRelationship, it->second->type, diag::PathRef(path, "relationship"));
-      AssignProperties(it->second->properties, out.type.valid() ? st_.types[out.type.value].properties : std::vector<ir::PropertyDef>{},
-                       rel.relationship.text, diag::PathRef(diag::PathRef(diag::PathRef(topo, "relationship_templates"), rel.relationship.text), "properties"), family,
-                       it->second->loc, out.properties);
+    if (auto it = relationship_templates_.find(rel.relationship.text);
+        it != relationship_templates_.end()) {
+      out.type = ResolveType(TypeKind::kRelationship, it->second->type,
+                             diag::PathRef(path, "relationship"));
+      AssignProperties(
+          it->second->properties,
+          out.type.valid() ? st_.types[out.type.value].properties : std::vector<ir::PropertyDef>{},
+          rel.relationship.text,
+          diag::PathRef(
+              diag::PathRef(diag::PathRef(topo, "relationship_templates"), rel.relationship.text),
+              "properties"),
+          family, it->second->loc, out.properties);
     } else {
-      out.type = ResolveType(TypeKind::kRelationship, rel.relationship, diag::PathRef(path, tosca ? "relationship" : "type"));
+      out.type = ResolveType(TypeKind::kRelationship, rel.relationship,
+                             diag::PathRef(path, tosca ? "relationship" : "type"));
       if (!out.type.valid()) return;
     }
   } else if (req != nullptr && req->relationship.valid()) {
@@ -413,29 +455,38 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
   }
   if (out.type.valid()) {
     const ir::Type& rtype = st_.types[out.type.value];
-    out.hosted_on = st_.DerivesFrom(out.type, Lookup(TypeKind::kRelationship, "tosca.relationships.HostedOn")) ||
-                    st_.DerivesFrom(out.type, Lookup(TypeKind::kRelationship, "cloudify.relationships.contained_in"));
-    out.source_interfaces = family == syntax::Family::kTosca ? rtype.interfaces : rtype.source_interfaces;
+    out.hosted_on =
+        st_.DerivesFrom(out.type,
+                        Lookup(TypeKind::kRelationship, "tosca.relationships.HostedOn")) ||
+        st_.DerivesFrom(out.type,
+                        Lookup(TypeKind::kRelationship, "cloudify.relationships.contained_in"));
+    out.source_interfaces =
+        family == syntax::Family::kTosca ? rtype.interfaces : rtype.source_interfaces;
     out.target_interfaces = rtype.target_interfaces;
     if (rel.relationship.empty() || relationship_templates_.count(rel.relationship.text) == 0) {
-      AssignProperties(rel.properties, rtype.properties, rtype.name, diag::PathRef(path, "properties"), family, rel.loc, out.properties);
+      AssignProperties(rel.properties, rtype.properties, rtype.name,
+                       diag::PathRef(path, "properties"), family, rel.loc, out.properties);
     }
   }
   // The target node.
-  if (rel.node.empty() && family == syntax::Family::kCloudify) return;  // `target` missing: reported
+  if (rel.node.empty() && family == syntax::Family::kCloudify)
+    return;  // `target` missing: reported
   if (rel.node.empty()) {
-    sink_.Report(diag::Kind::kDanglingRequirement, rel.loc, path.Str(), rel.requirement.text, src.name);
+    sink_.Report(diag::Kind::kDanglingRequirement, rel.loc, path.Str(), rel.requirement.text,
+                 src.name);
     return;
   }
   auto target_it = node_index_.find(rel.node.text);
   if (target_it == node_index_.end()) {
     if (family == syntax::Family::kTosca && Lookup(TypeKind::kNode, rel.node.text).valid()) {
       // A node type: an abstract requirement the orchestrator fulfils at deploy time.
-      sink_.Report(diag::Kind::kDanglingRequirement, rel.node.loc, path.Str(), rel.requirement.text, src.name);
+      sink_.Report(diag::Kind::kDanglingRequirement, rel.node.loc, path.Str(), rel.requirement.text,
+                   src.name);
       return;
     }
-    std::string what = family == syntax::Family::kTosca ? fmt::format("requirement `{}`", rel.requirement.text)
-                                                        : std::string("relationship");
+    std::string what = family == syntax::Family::kTosca
+                           ? fmt::format("requirement `{}`", rel.requirement.text)
+                           : std::string("relationship");
     sink_.Report(diag::Kind::kUnknownTargetNode, rel.node.loc, path.Str(), what, rel.node.text);
     std::vector<std::string_view> names;
     for (const auto& n : st_.nodes) names.push_back(n.name);
@@ -457,12 +508,14 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
   st_.nodes[source.value].relationships.push_back(id);
 }
 
-void Analyzer::CheckTargetSatisfies(const ir::RequirementDef* req, const syntax::RelationshipAssignment& rel,
-                                    ir::NodeId target, ir::Relationship& out, const diag::PathRef& path) {
+void Analyzer::CheckTargetSatisfies(const ir::RequirementDef* req,
+                                    const syntax::RelationshipAssignment& rel, ir::NodeId target,
+                                    ir::Relationship& out, const diag::PathRef& path) {
   const ir::NodeTemplate& tgt = st_.nodes[target.value];
   const ir::Type& tgt_type = st_.types[tgt.type.value];
   auto fail = [&](const std::string& why) {
-    sink_.Report(diag::Kind::kTargetCannotSatisfy, rel.node.loc, path.Str(), tgt.name, tgt_type.name, rel.requirement.text, why);
+    sink_.Report(diag::Kind::kTargetCannotSatisfy, rel.node.loc, path.Str(), tgt.name,
+                 tgt_type.name, rel.requirement.text, why);
     if (req != nullptr) sink_.AddNote(req->loc, "requirement declared here");
   };
   if (req != nullptr && req->node.valid() && !st_.DerivesFrom(tgt.type, req->node)) {
@@ -544,22 +597,25 @@ void Analyzer::CheckRelationshipGraph() {
         std::string text;
         for (auto it = from; it != stack.end(); ++it) text += st_.nodes[*it].name + " -> ";
         text += st_.nodes[w].name;
-        sink_.Report(diag::Kind::kRelationshipCycle, r.loc, Topo("node_templates.") + st_.nodes[v].name, text);
-        sink_.AddNote(st_.nodes[w].loc, "a deployment would wait forever: each node waits for the next");
+        sink_.Report(diag::Kind::kRelationshipCycle, r.loc,
+                     Topo("node_templates.") + st_.nodes[v].name, text);
+        sink_.AddNote(st_.nodes[w].loc,
+                      "a deployment would wait forever: each node waits for the next");
       }
     }
   }
 }
 
-auto Analyzer::BuildPolicy(const syntax::Policy& policy, syntax::Family family, const diag::PathRef& path)
-    -> ir::Policy {
+auto Analyzer::BuildPolicy(const syntax::Policy& policy, syntax::Family family,
+                           const diag::PathRef& path) -> ir::Policy {
   ir::Policy out;
   out.name = policy.name.text;
   out.loc = policy.loc;
   out.type = ResolveType(TypeKind::kPolicy, policy.type, diag::PathRef(path, "type"));
   if (out.type.valid()) {
-    AssignProperties(policy.properties, st_.types[out.type.value].properties, st_.types[out.type.value].name,
-                     diag::PathRef(path, "properties"), family, policy.loc, out.properties);
+    AssignProperties(policy.properties, st_.types[out.type.value].properties,
+                     st_.types[out.type.value].name, diag::PathRef(path, "properties"), family,
+                     policy.loc, out.properties);
   }
   for (const syntax::Name& t : policy.targets) {
     out.targets.push_back(t.text);
@@ -568,19 +624,24 @@ auto Analyzer::BuildPolicy(const syntax::Policy& policy, syntax::Family family, 
     for (const imports::LoadedFile& f : loaded_.files) {
       for (const syntax::Group& g : f.syntax.groups) is_group |= g.name.text == t.text;
     }
-    if (!is_node && !is_group) sink_.Report(diag::Kind::kUnknownPolicyTarget, t.loc, diag::PathRef(path, "targets").Str(), out.name, t.text);
+    if (!is_node && !is_group)
+      sink_.Report(diag::Kind::kUnknownPolicyTarget, t.loc, diag::PathRef(path, "targets").Str(),
+                   out.name, t.text);
   }
   for (const syntax::PolicyTrigger& trigger : policy.triggers) {
     ir::Trigger tr;
     tr.name = trigger.name.text;
     tr.type = trigger.type.text;
-    if (!trigger.type.empty() &&
-        std::find(trigger_names_.begin(), trigger_names_.end(), trigger.type.text) == trigger_names_.end()) {
-      sink_.Report(diag::Kind::kUnknownTrigger, trigger.type.loc, diag::PathRef(diag::PathRef(path, "triggers"), tr.name).Str(), trigger.type.text);
+    if (!trigger.type.empty() && std::find(trigger_names_.begin(), trigger_names_.end(),
+                                           trigger.type.text) == trigger_names_.end()) {
+      sink_.Report(diag::Kind::kUnknownTrigger, trigger.type.loc,
+                   diag::PathRef(diag::PathRef(path, "triggers"), tr.name).Str(),
+                   trigger.type.text);
       std::vector<std::string_view> names(trigger_names_.begin(), trigger_names_.end());
       SuggestName(sink_, trigger.type.loc, trigger.type.text, names);
     }
-    for (const auto& [name, ref] : trigger.parameters) tr.parameters.emplace_back(name.text, ToValue(ref, family));
+    for (const auto& [name, ref] : trigger.parameters)
+      tr.parameters.emplace_back(name.text, ToValue(ref, family));
     out.triggers.push_back(std::move(tr));
   }
   return out;
@@ -598,8 +659,9 @@ void Analyzer::CollectGroupsAndPolicies() {
       if (!g.type.empty()) {
         group.type = ResolveType(TypeKind::kGroup, g.type, diag::PathRef(path, "type"));
         if (group.type.valid()) {
-          AssignProperties(g.properties, st_.types[group.type.value].properties, st_.types[group.type.value].name,
-                           diag::PathRef(path, "properties"), family, g.loc, group.properties);
+          AssignProperties(g.properties, st_.types[group.type.value].properties,
+                           st_.types[group.type.value].name, diag::PathRef(path, "properties"),
+                           family, g.loc, group.properties);
         }
       }
       for (const syntax::Name& m : g.members) {
@@ -608,13 +670,15 @@ void Analyzer::CollectGroupsAndPolicies() {
           group.members.push_back(it->second);
           continue;
         }
-        bool is_group = std::any_of(file.syntax.groups.begin(), file.syntax.groups.end(),
-                                    [&](const syntax::Group& other) { return other.name.text == m.text; });
+        bool is_group =
+            std::any_of(file.syntax.groups.begin(), file.syntax.groups.end(),
+                        [&](const syntax::Group& other) { return other.name.text == m.text; });
         if (is_group && family == syntax::Family::kCloudify) {
           group.member_groups.push_back(m.text);
           continue;
         }
-        sink_.Report(diag::Kind::kUnknownMember, m.loc, diag::PathRef(path, "members").Str(), group.name, m.text);
+        sink_.Report(diag::Kind::kUnknownMember, m.loc, diag::PathRef(path, "members").Str(),
+                     group.name, m.text);
         std::vector<std::string_view> names;
         for (const auto& n : st_.nodes) names.push_back(n.name);
         SuggestName(sink_, m.loc, m.text, names);
@@ -627,13 +691,15 @@ void Analyzer::CollectGroupsAndPolicies() {
       st_.groups.push_back(std::move(group));
     }
     for (const syntax::Policy& p : file.syntax.policies) {
-      diag::PathRef topo(TopoBase()), policies(topo, "policies"), policy_path(policies, p.name.text);
+      diag::PathRef topo(TopoBase()), policies(topo, "policies"),
+          policy_path(policies, p.name.text);
       st_.policies.push_back(BuildPolicy(p, family, policy_path));
     }
   }
 }
 
-void Analyzer::CheckGroupMemberTypes(const ir::Group& group, const syntax::Group& g, const diag::PathRef& path) {
+void Analyzer::CheckGroupMemberTypes(const ir::Group& group, const syntax::Group& g,
+                                     const diag::PathRef& path) {
   if (!group.type.valid()) return;
   const ir::Type& gtype = st_.types[group.type.value];
   if (gtype.valid_types.empty()) return;
@@ -644,12 +710,14 @@ void Analyzer::CheckGroupMemberTypes(const ir::Group& group, const syntax::Group
                           [&](ir::TypeId t) { return st_.DerivesFrom(member.type, t); });
     if (ok) continue;
     std::string allowed;
-    for (ir::TypeId t : gtype.valid_types) allowed += (allowed.empty() ? "`" : ", `") + st_.types[t.value].name + "`";
+    for (ir::TypeId t : gtype.valid_types)
+      allowed += (allowed.empty() ? "`" : ", `") + st_.types[t.value].name + "`";
     diag::Loc loc = member.loc;
     for (const syntax::Name& m : g.members) {
       if (m.text == member.name) loc = m.loc;
     }
-    sink_.Report(diag::Kind::kInvalidMemberType, loc, diag::PathRef(path, "members").Str(), member.name, group.name, allowed);
+    sink_.Report(diag::Kind::kInvalidMemberType, loc, diag::PathRef(path, "members").Str(),
+                 member.name, group.name, allowed);
     sink_.AddNote(gtype.loc, fmt::format("`{}` declares its members", gtype.name));
   }
 }
@@ -657,7 +725,8 @@ void Analyzer::CheckGroupMemberTypes(const ir::Group& group, const syntax::Group
 void Analyzer::CheckUnusedInputs() {
   for (size_t i = 0; i < st_.inputs.size(); ++i) {
     if (input_used_[i]) continue;
-    sink_.Report(diag::Kind::kUnusedInput, st_.inputs[i].loc, Topo("inputs.") + st_.inputs[i].name, st_.inputs[i].name);
+    sink_.Report(diag::Kind::kUnusedInput, st_.inputs[i].loc, Topo("inputs.") + st_.inputs[i].name,
+                 st_.inputs[i].name);
   }
 }
 
@@ -681,7 +750,8 @@ void Analyzer::CollectWorkflows() {
       ir::Workflow out;
       out.name = wf.name.text;
       out.mapping = wf.mapping.text;
-      for (const auto& p : wf.parameters) out.parameters.push_back(ConvertPropertyDef(p, {}, file.syntax.version.family, false));
+      for (const auto& p : wf.parameters)
+        out.parameters.push_back(ConvertPropertyDef(p, {}, file.syntax.version.family, false));
       diag::PathRef workflows("workflows"), wf_path(workflows, out.name);
       if (!file.is_profile) CheckImplementation(out.mapping, wf.mapping.loc, wf_path);
       st_.workflows.push_back(std::move(out));
@@ -696,7 +766,8 @@ auto Analyzer::Run() -> ir::ServiceTemplate {
   st_.description = root.description;
   for (const imports::LoadedFile& f : loaded_.files) {
     for (const syntax::Plugin& p : f.syntax.plugins) plugin_names_.push_back(p.name.text);
-    for (const syntax::PolicyTriggerType& t : f.syntax.policy_triggers) trigger_names_.push_back(t.name.text);
+    for (const syntax::PolicyTriggerType& t : f.syntax.policy_triggers)
+      trigger_names_.push_back(t.name.text);
   }
   CollectTypes();
   ResolveParents();

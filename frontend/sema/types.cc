@@ -16,14 +16,22 @@ auto ToIrKind(TypeKind k) -> ir::TypeKind { return static_cast<ir::TypeKind>(k);
 // TOSCA short names: `Compute` and `tosca:Compute` for `tosca.nodes.Compute`.
 auto NormativePrefix(TypeKind kind) -> std::string_view {
   switch (kind) {
-    case TypeKind::kNode: return "tosca.nodes.";
-    case TypeKind::kRelationship: return "tosca.relationships.";
-    case TypeKind::kCapability: return "tosca.capabilities.";
-    case TypeKind::kData: return "tosca.datatypes.";
-    case TypeKind::kArtifact: return "tosca.artifacts.";
-    case TypeKind::kInterface: return "tosca.interfaces.";
-    case TypeKind::kGroup: return "tosca.groups.";
-    case TypeKind::kPolicy: return "tosca.policies.";
+    case TypeKind::kNode:
+      return "tosca.nodes.";
+    case TypeKind::kRelationship:
+      return "tosca.relationships.";
+    case TypeKind::kCapability:
+      return "tosca.capabilities.";
+    case TypeKind::kData:
+      return "tosca.datatypes.";
+    case TypeKind::kArtifact:
+      return "tosca.artifacts.";
+    case TypeKind::kInterface:
+      return "tosca.interfaces.";
+    case TypeKind::kGroup:
+      return "tosca.groups.";
+    case TypeKind::kPolicy:
+      return "tosca.policies.";
   }
   return "";
 }
@@ -38,7 +46,8 @@ auto FindByName(std::vector<T>& items, std::string_view name) -> T* {
 
 }  // namespace
 
-Analyzer::Analyzer(const imports::LoadedSet& loaded, diag::Sink& sink) : loaded_(loaded), sink_(sink) {
+Analyzer::Analyzer(const imports::LoadedSet& loaded, diag::Sink& sink)
+    : loaded_(loaded), sink_(sink) {
   if (!loaded_.files.empty()) {
     family_ = loaded_.files[0].syntax.version.family;
     minor_ = loaded_.files[0].syntax.version.minor;
@@ -56,7 +65,8 @@ auto Analyzer::Lookup(TypeKind kind, std::string_view name) const -> ir::TypeId 
       return it->second;
     }
     if (kind == TypeKind::kData) {
-      if (auto it = table.find("tosca.datatypes.network." + std::string(shortname)); it != table.end()) {
+      if (auto it = table.find("tosca.datatypes.network." + std::string(shortname));
+          it != table.end()) {
         return it->second;
       }
     }
@@ -67,8 +77,8 @@ auto Analyzer::Lookup(TypeKind kind, std::string_view name) const -> ir::TypeId 
   return {};
 }
 
-auto Analyzer::ResolveType(TypeKind kind, const syntax::Name& name, const diag::PathRef& path, bool report)
-    -> ir::TypeId {
+auto Analyzer::ResolveType(TypeKind kind, const syntax::Name& name, const diag::PathRef& path,
+                           bool report) -> ir::TypeId {
   ir::TypeId id = Lookup(kind, name.text);
   if (id.valid() || !report || name.text.empty()) return id;
   // Known under another kind? Say so rather than "unknown".
@@ -80,7 +90,8 @@ auto Analyzer::ResolveType(TypeKind kind, const syntax::Name& name, const diag::
       return {};
     }
   }
-  sink_.Report(diag::Kind::kUnknownType, name.loc, path.Str(), syntax::TypeKindName(kind), name.text);
+  sink_.Report(diag::Kind::kUnknownType, name.loc, path.Str(), syntax::TypeKindName(kind),
+               name.text);
   std::vector<std::string_view> names;
   for (const auto& [n, tid] : tables_[static_cast<size_t>(kind)]) names.push_back(n);
   std::sort(names.begin(), names.end());
@@ -110,7 +121,8 @@ void Analyzer::CollectTypes() {
       if (auto it = table.find(name); it != table.end()) {
         const TypeSource& first = type_sources_[it->second.value];
         // A user type may not silently replace another definition, bundled or not.
-        sink_.Report(diag::Kind::kDuplicateType, def.name.loc, "", syntax::TypeKindName(def.kind), name);
+        sink_.Report(diag::Kind::kDuplicateType, def.name.loc, "", syntax::TypeKindName(def.kind),
+                     name);
         sink_.AddNote(first.def->name.loc, "first defined here");
         continue;
       }
@@ -141,14 +153,16 @@ void Analyzer::ResolveParents() {
     if (def.kind == TypeKind::kData && ValueChecker::IsPrimitive(def.derived_from.text)) continue;
     ir::TypeId parent = Lookup(def.kind, def.derived_from.text);
     if (!parent.valid()) {
-      std::string path = fmt::format("{}_types.{}.derived_from", syntax::TypeKindName(def.kind), def.name.text);
+      std::string path =
+          fmt::format("{}_types.{}.derived_from", syntax::TypeKindName(def.kind), def.name.text);
       sink_.Report(diag::Kind::kUnknownParentType, def.derived_from.loc, path, def.name.text,
                    def.derived_from.text);
       std::vector<std::string_view> names;
       for (const auto& [n, tid] : tables_[static_cast<size_t>(def.kind)]) names.push_back(n);
       std::sort(names.begin(), names.end());
       std::string_view close = diag::ClosestName(def.derived_from.text, names);
-      if (!close.empty()) sink_.AddNote(def.derived_from.loc, fmt::format("did you mean `{}`?", close));
+      if (!close.empty())
+        sink_.AddNote(def.derived_from.loc, fmt::format("did you mean `{}`?", close));
       incomplete_[i] = true;
       continue;
     }
@@ -171,7 +185,9 @@ void Analyzer::ResolveParents() {
           text += st_.types[i].name;
           const syntax::TypeDef& def = *type_sources_[i].def;
           sink_.Report(diag::Kind::kDerivationCycle, def.derived_from.loc,
-                       fmt::format("{}_types.{}.derived_from", syntax::TypeKindName(def.kind), def.name.text), text);
+                       fmt::format("{}_types.{}.derived_from", syntax::TypeKindName(def.kind),
+                                   def.name.text),
+                       text);
         }
         break;
       }
@@ -198,7 +214,8 @@ void Analyzer::ResolveParents() {
 auto Analyzer::ConvertSchema(const syntax::Schema& schema, syntax::Family family) -> ir::Schema {
   ir::Schema out;
   out.type = schema.type.text;
-  for (const syntax::ValueRef& c : schema.constraints) out.constraints.push_back(ToValue(c, family));
+  for (const syntax::ValueRef& c : schema.constraints)
+    out.constraints.push_back(ToValue(c, family));
   if (schema.entry) out.entry = std::make_shared<ir::Schema>(ConvertSchema(*schema.entry, family));
   // Normalise TOSCA short data type names (`PortDef`) to the full name.
   if (!out.type.empty() && !ValueChecker::IsPrimitive(out.type)) {
@@ -216,7 +233,8 @@ auto Analyzer::ConvertPropertyDef(const syntax::PropertyDef& def, ir::TypeId own
   out.declared_in = owner;
   out.loc = def.name.loc;
   out.has_default = def.default_value.valid() || def.value.valid();
-  if (out.has_default) out.default_value = ToValue(def.default_value.valid() ? def.default_value : def.value, family);
+  if (out.has_default)
+    out.default_value = ToValue(def.default_value.valid() ? def.default_value : def.value, family);
   // TOSCA: required defaults to true. Attributes are never required. Cloudify: a property without
   // a default must be given, unless `required: false`.
   out.required = attribute ? false : def.required.value_or(true);
@@ -239,9 +257,11 @@ auto Analyzer::ConvertInterfaces(const std::vector<syntax::InterfaceDef>& defs,
       o.implementation = op.implementation.text;
       o.loc = op.loc;
       for (const auto& in : op.input_defs) {
-        if (in.default_value.valid()) o.inputs.emplace_back(in.name.text, ToValue(in.default_value, family));
+        if (in.default_value.valid())
+          o.inputs.emplace_back(in.name.text, ToValue(in.default_value, family));
       }
-      for (const auto& [name, value] : op.input_values) o.inputs.emplace_back(name.text, ToValue(value, family));
+      for (const auto& [name, value] : op.input_values)
+        o.inputs.emplace_back(name.text, ToValue(value, family));
       iface.operations.push_back(std::move(o));
     }
     out.push_back(std::move(iface));
@@ -270,8 +290,10 @@ void MergeInterfaces(std::vector<ir::Interface>& into, std::vector<ir::Interface
         for (auto& input : op.inputs) {
           auto it = std::find_if(same->inputs.begin(), same->inputs.end(),
                                  [&](const auto& e) { return e.first == input.first; });
-          if (it == same->inputs.end()) same->inputs.push_back(std::move(input));
-          else it->second = std::move(input.second);
+          if (it == same->inputs.end())
+            same->inputs.push_back(std::move(input));
+          else
+            it->second = std::move(input.second);
         }
         same->loc = op.loc;
       }
@@ -317,9 +339,9 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
       ir::TypeId parent_t = Lookup(TypeKind::kData, inherited->schema.type);
       bool compatible = child_t.valid() && parent_t.valid() && st_.DerivesFrom(child_t, parent_t);
       if (!compatible) {
-        sink_.Report(diag::Kind::kIncompatibleOverride, p.schema.type.loc, path + ".properties." + prop.name,
-                     prop.name, type.name, prop.schema.type, inherited->schema.type,
-                     st_.types[inherited->declared_in.value].name);
+        sink_.Report(diag::Kind::kIncompatibleOverride, p.schema.type.loc,
+                     path + ".properties." + prop.name, prop.name, type.name, prop.schema.type,
+                     inherited->schema.type, st_.types[inherited->declared_in.value].name);
         sink_.AddNote(inherited->loc, "inherited definition");
       }
     }
@@ -343,9 +365,12 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
     ir::CapabilityDef cap;
     cap.name = c.name.text;
     cap.loc = c.loc;
-    cap.type = ResolveType(TypeKind::kCapability, c.type, diag::PathRef(path + ".capabilities." + cap.name));
+    cap.type = ResolveType(TypeKind::kCapability, c.type,
+                           diag::PathRef(path + ".capabilities." + cap.name));
     for (const syntax::Name& n : c.valid_source_types) {
-      ir::TypeId t = ResolveType(TypeKind::kNode, n, diag::PathRef(path + ".capabilities." + cap.name + ".valid_source_types"));
+      ir::TypeId t =
+          ResolveType(TypeKind::kNode, n,
+                      diag::PathRef(path + ".capabilities." + cap.name + ".valid_source_types"));
       if (t.valid()) cap.valid_source_types.push_back(t);
     }
     if (c.occurrences.given) {
@@ -368,18 +393,22 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
     req.loc = r.loc;
     std::string rpath = path + ".requirements." + req.name;
     // `capability` may name a capability type (usual) or, loosely, a node type's capability.
-    req.capability = ResolveType(TypeKind::kCapability, r.capability, diag::PathRef(rpath + ".capability"));
+    req.capability =
+        ResolveType(TypeKind::kCapability, r.capability, diag::PathRef(rpath + ".capability"));
     if (!r.node.empty()) {
       // Type libraries often name node types that the file importing them will define; the
       // requirement still works, only its target-type check is lost.
       req.node = Lookup(TypeKind::kNode, r.node.text);
       if (!req.node.valid() && !Lookup(TypeKind::kCapability, r.node.text).valid()) {
-        sink_.Report(diag::Kind::kUnresolvedRequirementNode, r.node.loc, rpath + ".node", req.name, r.node.text);
+        sink_.Report(diag::Kind::kUnresolvedRequirementNode, r.node.loc, rpath + ".node", req.name,
+                     r.node.text);
       } else if (!req.node.valid()) {
         ResolveType(TypeKind::kNode, r.node, diag::PathRef(rpath + ".node"));
       }
     }
-    if (!r.relationship.empty()) req.relationship = ResolveType(TypeKind::kRelationship, r.relationship, diag::PathRef(rpath + ".relationship"));
+    if (!r.relationship.empty())
+      req.relationship = ResolveType(TypeKind::kRelationship, r.relationship,
+                                     diag::PathRef(rpath + ".relationship"));
     if (r.occurrences.given) {
       req.min = r.occurrences.min;
       req.max = r.occurrences.max;
@@ -409,7 +438,8 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
   }
   if (!def.valid_types.empty()) {
     type.valid_types.clear();
-    TypeKind target_kind = def.kind == TypeKind::kCapability || def.kind == TypeKind::kRelationship ||
+    TypeKind target_kind = def.kind == TypeKind::kCapability ||
+                                   def.kind == TypeKind::kRelationship ||
                                    def.kind == TypeKind::kGroup || def.kind == TypeKind::kPolicy
                                ? TypeKind::kNode
                                : TypeKind::kNode;
@@ -420,15 +450,16 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
                                                          : Lookup(target_kind, n.text);
       if (!t.valid() && def.kind != TypeKind::kRelationship) t = Lookup(TypeKind::kGroup, n.text);
       if (!t.valid()) {
-        ResolveType(def.kind == TypeKind::kRelationship ? TypeKind::kCapability : TypeKind::kNode, n,
-                    diag::PathRef(path));
+        ResolveType(def.kind == TypeKind::kRelationship ? TypeKind::kCapability : TypeKind::kNode,
+                    n, diag::PathRef(path));
         continue;
       }
       type.valid_types.push_back(t);
     }
   }
   for (const syntax::ValueRef& c : def.constraints) type.constraints.push_back(ToValue(c, family));
-  if (!def.key_entry.type.empty()) type.entry = std::make_shared<ir::Schema>(ConvertSchema(def.key_entry, family));
+  if (!def.key_entry.type.empty())
+    type.entry = std::make_shared<ir::Schema>(ConvertSchema(def.key_entry, family));
   state[id.value] = 2;
 }
 
@@ -486,8 +517,8 @@ void Analyzer::CheckSchemaType(const ir::Schema& schema, diag::Loc loc, const di
   if (schema.type.empty()) return;
   if (!ValueChecker::IsPrimitive(schema.type) && !Lookup(TypeKind::kData, schema.type).valid()) {
     sink_.Report(diag::Kind::kUnknownDataType, loc, path.Str(), schema.type);
-    std::vector<std::string_view> names = {"string", "integer", "float", "boolean", "timestamp",
-                                           "version", "range", "list", "map"};
+    std::vector<std::string_view> names = {"string",  "integer", "float", "boolean", "timestamp",
+                                           "version", "range",   "list",  "map"};
     for (const auto& [n, id] : tables_[static_cast<size_t>(TypeKind::kData)]) names.push_back(n);
     std::string_view close = diag::ClosestName(schema.type, names);
     if (!close.empty()) sink_.AddNote(loc, fmt::format("did you mean `{}`?", close));
@@ -504,7 +535,8 @@ void Analyzer::CheckTypeDefinitions() {
     std::string path = fmt::format("{}_types.{}", syntax::TypeKindName(def.kind), def.name.text);
     if (!def.constraints.empty()) {
       ir::Schema own;
-      for (const syntax::ValueRef& c : def.constraints) own.constraints.push_back(ToValue(c, syntax::Family::kTosca));
+      for (const syntax::ValueRef& c : def.constraints)
+        own.constraints.push_back(ToValue(c, syntax::Family::kTosca));
       checker.CheckConstraintClauses(own, path + ".constraints");
     }
     for (const ir::PropertyDef& p : st_.types[i].properties) {
@@ -517,7 +549,8 @@ void Analyzer::CheckTypeDefinitions() {
       diag::Loc loc = sp && !sp->schema.type.empty() ? sp->schema.type.loc : p.loc;
       diag::PathRef property_path(ppath), default_path(property_path, "default");
       CheckSchemaType(p.schema, loc, property_path);
-      if (p.has_default) checker.Check(p.default_value, p.schema, Subject{"default of", p.name, default_path});
+      if (p.has_default)
+        checker.Check(p.default_value, p.schema, Subject{"default of", p.name, default_path});
     }
   }
 }

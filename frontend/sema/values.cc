@@ -14,13 +14,30 @@ using ir::Value;
 using VK = ir::Value::Kind;
 
 auto IsFunctionName(std::string_view name, syntax::Family family) -> bool {
-  static constexpr std::string_view kTosca[] = {
-      "concat",      "join",     "token",        "get_input",      "get_property", "get_attribute",
-      "get_operation_output", "get_nodes_of_type", "get_artifact"};
-  static constexpr std::string_view kCloudify[] = {
-      "get_input", "get_property", "get_attribute", "concat", "merge", "get_secret",
-      "get_capability", "get_sys", "get_label", "string_find", "string_replace", "string_lower",
-      "string_upper", "get_environment_capability", "get_group_capability"};
+  static constexpr std::string_view kTosca[] = {"concat",
+                                                "join",
+                                                "token",
+                                                "get_input",
+                                                "get_property",
+                                                "get_attribute",
+                                                "get_operation_output",
+                                                "get_nodes_of_type",
+                                                "get_artifact"};
+  static constexpr std::string_view kCloudify[] = {"get_input",
+                                                   "get_property",
+                                                   "get_attribute",
+                                                   "concat",
+                                                   "merge",
+                                                   "get_secret",
+                                                   "get_capability",
+                                                   "get_sys",
+                                                   "get_label",
+                                                   "string_find",
+                                                   "string_replace",
+                                                   "string_lower",
+                                                   "string_upper",
+                                                   "get_environment_capability",
+                                                   "get_group_capability"};
   if (family == syntax::Family::kTosca) {
     return std::find(std::begin(kTosca), std::end(kTosca), name) != std::end(kTosca);
   }
@@ -29,7 +46,8 @@ auto IsFunctionName(std::string_view name, syntax::Family family) -> bool {
 
 namespace {
 
-auto Convert(const yaml::Document& doc, yaml::NodeId id, syntax::Family family, int depth) -> Value {
+auto Convert(const yaml::Document& doc, yaml::NodeId id, syntax::Family family, int depth)
+    -> Value {
   Value v;
   v.loc = doc.LocOf(id);
   const yaml::Node& n = doc[id];
@@ -64,7 +82,8 @@ auto Convert(const yaml::Document& doc, yaml::NodeId id, syntax::Family family, 
     case yaml::Kind::kSeq:
       v.kind = VK::kList;
       v.items.reserve(n.count);
-      for (yaml::NodeId child : doc.Children(id)) v.items.push_back(Convert(doc, child, family, depth + 1));
+      for (yaml::NodeId child : doc.Children(id))
+        v.items.push_back(Convert(doc, child, family, depth + 1));
       break;
     case yaml::Kind::kMap: {
       yaml::ChildSpan children = doc.Children(id);
@@ -119,27 +138,47 @@ struct Unit {
 auto UnitsOf(ScalarUnitKind kind) -> std::vector<Unit> {
   switch (kind) {
     case ScalarUnitKind::kSize:
-      return {{"B", 1},       {"kB", 1e3},           {"KiB", 1024},       {"MB", 1e6},
-              {"MiB", 1048576}, {"GB", 1e9},           {"GiB", 1073741824.0}, {"TB", 1e12},
+      return {{"B", 1},
+              {"kB", 1e3},
+              {"KiB", 1024},
+              {"MB", 1e6},
+              {"MiB", 1048576},
+              {"GB", 1e9},
+              {"GiB", 1073741824.0},
+              {"TB", 1e12},
               {"TiB", 1099511627776.0}};
     case ScalarUnitKind::kTime:
-      return {{"d", 86400}, {"h", 3600}, {"m", 60}, {"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
+      return {{"d", 86400}, {"h", 3600},  {"m", 60},   {"s", 1},
+              {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
     case ScalarUnitKind::kFrequency:
       return {{"Hz", 1}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}};
     case ScalarUnitKind::kBitrate:
-      return {{"bps", 1},        {"Kbps", 1e3},      {"Kibps", 1024},   {"Mbps", 1e6},
-              {"Mibps", 1048576}, {"Gbps", 1e9},      {"Gibps", 1073741824.0}, {"Tbps", 1e12},
-              {"Tibps", 1099511627776.0}, {"Bps", 8}, {"KBps", 8e3}, {"KiBps", 8192},
-              {"MBps", 8e6},     {"MiBps", 8388608}, {"GBps", 8e9},     {"GiBps", 8589934592.0},
-              {"TBps", 8e12},    {"TiBps", 8796093022208.0}};
+      return {{"bps", 1},
+              {"Kbps", 1e3},
+              {"Kibps", 1024},
+              {"Mbps", 1e6},
+              {"Mibps", 1048576},
+              {"Gbps", 1e9},
+              {"Gibps", 1073741824.0},
+              {"Tbps", 1e12},
+              {"Tibps", 1099511627776.0},
+              {"Bps", 8},
+              {"KBps", 8e3},
+              {"KiBps", 8192},
+              {"MBps", 8e6},
+              {"MiBps", 8388608},
+              {"GBps", 8e9},
+              {"GiBps", 8589934592.0},
+              {"TBps", 8e12},
+              {"TiBps", 8796093022208.0}};
   }
   return {};
 }
 
 auto EqualsIgnoreCase(std::string_view a, std::string_view b) -> bool {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -155,8 +194,9 @@ auto ParseScalarUnit(std::string_view text, ScalarUnitKind kind) -> std::optiona
   size_t i = 0;
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
   size_t start = i;
-  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.' ||
-                             text[i] == '-' || text[i] == '+' || text[i] == 'e' || text[i] == 'E')) {
+  while (i < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.' || text[i] == '-' ||
+          text[i] == '+' || text[i] == 'e' || text[i] == 'E')) {
     // stop before a unit that starts with e/E (none do) — exponent allowed
     ++i;
   }
@@ -167,10 +207,12 @@ auto ParseScalarUnit(std::string_view text, ScalarUnitKind kind) -> std::optiona
   if (end != number.c_str() + number.size()) return std::nullopt;
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
   std::string_view unit = text.substr(i);
-  while (!unit.empty() && std::isspace(static_cast<unsigned char>(unit.back()))) unit.remove_suffix(1);
+  while (!unit.empty() && std::isspace(static_cast<unsigned char>(unit.back())))
+    unit.remove_suffix(1);
   bool case_sensitive = kind == ScalarUnitKind::kBitrate;
   for (const Unit& u : UnitsOf(kind)) {
-    if (case_sensitive ? u.name == unit : EqualsIgnoreCase(u.name, unit)) return magnitude * u.factor;
+    if (case_sensitive ? u.name == unit : EqualsIgnoreCase(u.name, unit))
+      return magnitude * u.factor;
   }
   return std::nullopt;
 }
@@ -234,16 +276,33 @@ auto ScalarText(const Value& v) -> std::string {
 }  // namespace
 
 auto ValueChecker::IsPrimitive(std::string_view t) -> bool {
-  static constexpr std::string_view kPrimitives[] = {
-      "string", "integer", "float", "boolean", "timestamp", "null", "version", "range", "list",
-      "map", "scalar-unit.size", "scalar-unit.time", "scalar-unit.frequency", "scalar-unit.bitrate",
-      "tosca.datatypes.json", "tosca.datatypes.xml", "any", "dict", "regex", "number"};
+  static constexpr std::string_view kPrimitives[] = {"string",
+                                                     "integer",
+                                                     "float",
+                                                     "boolean",
+                                                     "timestamp",
+                                                     "null",
+                                                     "version",
+                                                     "range",
+                                                     "list",
+                                                     "map",
+                                                     "scalar-unit.size",
+                                                     "scalar-unit.time",
+                                                     "scalar-unit.frequency",
+                                                     "scalar-unit.bitrate",
+                                                     "tosca.datatypes.json",
+                                                     "tosca.datatypes.xml",
+                                                     "any",
+                                                     "dict",
+                                                     "regex",
+                                                     "number"};
   return std::find(std::begin(kPrimitives), std::end(kPrimitives), t) != std::end(kPrimitives);
 }
 
 auto Subject::What() const -> std::string { return fmt::format("{} `{}`", kind, name); }
 
-auto ValueChecker::CheckPrimitive(const Value& value, std::string_view type, const Subject& subject) -> bool {
+auto ValueChecker::CheckPrimitive(const Value& value, std::string_view type, const Subject& subject)
+    -> bool {
   auto mismatch = [&](std::string_view expected) {
     sink_.Report(diag::Kind::kTypeMismatch, value.loc, subject.path.Str(), subject.What(), expected,
                  Describe(value));
@@ -266,7 +325,8 @@ auto ValueChecker::CheckPrimitive(const Value& value, std::string_view type, con
               IsVersionText(ScalarText(value));
     if (!ok) return mismatch("a version (major.minor[.fix[.qualifier[-build]]])");
   } else if (type == "range") {
-    bool ok = value.kind == VK::kList && value.items.size() == 2 && value.items[0].kind == VK::kInt &&
+    bool ok = value.kind == VK::kList && value.items.size() == 2 &&
+              value.items[0].kind == VK::kInt &&
               (value.items[1].kind == VK::kInt ||
                (value.items[1].kind == VK::kString && value.items[1].s == "UNBOUNDED"));
     if (ok && value.items[1].kind == VK::kInt && value.items[1].i < value.items[0].i) ok = false;
@@ -278,14 +338,14 @@ auto ValueChecker::CheckPrimitive(const Value& value, std::string_view type, con
   } else if (auto unit = UnitKindOf(type)) {
     if (value.kind != VK::kString) {
       return mismatch(fmt::format("a {} such as `{}`", type,
-                                  *unit == ScalarUnitKind::kSize    ? "2 GB"
-                                  : *unit == ScalarUnitKind::kTime  ? "30 s"
+                                  *unit == ScalarUnitKind::kSize        ? "2 GB"
+                                  : *unit == ScalarUnitKind::kTime      ? "30 s"
                                   : *unit == ScalarUnitKind::kFrequency ? "2 GHz"
                                                                         : "1 Gbps"));
     }
     if (!ParseScalarUnit(value.s, *unit)) {
-      sink_.Report(diag::Kind::kBadScalarUnit, value.loc, subject.path.Str(), subject.What(), value.s, type,
-                   ScalarUnitNames(*unit));
+      sink_.Report(diag::Kind::kBadScalarUnit, value.loc, subject.path.Str(), subject.What(),
+                   value.s, type, ScalarUnitNames(*unit));
       return false;
     }
   }
@@ -378,14 +438,15 @@ auto ClauseText(const Value& clause) -> std::string {
 }
 
 constexpr std::string_view kOperators[] = {
-    "equal",     "greater_than", "greater_or_equal", "less_than", "less_or_equal", "in_range",
-    "valid_values", "length",    "min_length",       "max_length", "pattern",      "schema"};
+    "equal",        "greater_than", "greater_or_equal", "less_than",  "less_or_equal", "in_range",
+    "valid_values", "length",       "min_length",       "max_length", "pattern",       "schema"};
 
 // Whether a clause is well formed; malformed ones are reported once, where they are declared.
 auto ClauseUsable(std::string_view op, const Value& arg) -> bool {
   if (op == "in_range") return arg.kind == VK::kList && arg.items.size() == 2;
   if (op == "valid_values") return arg.kind == VK::kList;
-  if (op == "length" || op == "min_length" || op == "max_length") return arg.kind == VK::kInt && arg.i >= 0;
+  if (op == "length" || op == "min_length" || op == "max_length")
+    return arg.kind == VK::kInt && arg.i >= 0;
   if (op == "pattern") {
     if (arg.kind != VK::kString) return false;
     try {
@@ -405,7 +466,8 @@ void ValueChecker::CheckConstraintClauses(const ir::Schema& schema, const std::s
     if (clause.kind != VK::kMap || clause.entries.size() != 1) continue;
     const auto& [op, arg] = clause.entries[0];
     if (std::find(std::begin(kOperators), std::end(kOperators), op) == std::end(kOperators)) {
-      sink_.Report(diag::Kind::kBadConstraint, clause.loc, path, fmt::format("unknown operator `{}`", op));
+      sink_.Report(diag::Kind::kBadConstraint, clause.loc, path,
+                   fmt::format("unknown operator `{}`", op));
       std::vector<std::string_view> names(std::begin(kOperators), std::end(kOperators));
       std::string_view close = diag::ClosestName(op, names);
       if (!close.empty()) sink_.AddNote(clause.loc, fmt::format("did you mean `{}`?", close));
@@ -486,8 +548,8 @@ void ValueChecker::CheckConstraints(const Value& value, std::string_view base,
       }
     }
     if (!ok) {
-      sink_.Report(diag::Kind::kConstraintViolated, value.loc, subject.path.Str(), subject.What(), ScalarText(value),
-                   ClauseText(clause));
+      sink_.Report(diag::Kind::kConstraintViolated, value.loc, subject.path.Str(), subject.What(),
+                   ScalarText(value), ClauseText(clause));
       sink_.AddNote(clause.loc, "constraint declared here");
     }
   }
@@ -525,14 +587,18 @@ void ValueChecker::CheckDataType(const Value& value, const ir::Type& type, const
     bool present = std::any_of(value.entries.begin(), value.entries.end(),
                                [&](const auto& e) { return e.first == def.name; });
     if (!present) {
-      sink_.Report(diag::Kind::kMissingProperty, value.loc, subject.path.Str(), def.name, type.name);
+      sink_.Report(diag::Kind::kMissingProperty, value.loc, subject.path.Str(), def.name,
+                   type.name);
       sink_.AddNote(def.loc, "declared here");
     }
   }
 }
 
-void ValueChecker::Check(const Value& value, const ir::Schema& schema, const Subject& subject, int depth) {
-  if (depth > 64 || value.kind == VK::kFunction || value.kind == VK::kInvalid || schema.type.empty()) return;
+void ValueChecker::Check(const Value& value, const ir::Schema& schema, const Subject& subject,
+                         int depth) {
+  if (depth > 64 || value.kind == VK::kFunction || value.kind == VK::kInvalid ||
+      schema.type.empty())
+    return;
   if (ContainsFunction(value) && value.kind != VK::kList && value.kind != VK::kMap) return;
   const std::string& type = schema.type;
   std::string base = type;
@@ -553,7 +619,8 @@ void ValueChecker::Check(const Value& value, const ir::Schema& schema, const Sub
     if (value.kind == VK::kList) {
       for (size_t i = 0; i < value.items.size(); ++i) {
         diag::PathRef item_path(subject.path, i);
-        Check(value.items[i], *schema.entry, Subject{subject.kind, subject.name, item_path}, depth + 1);
+        Check(value.items[i], *schema.entry, Subject{subject.kind, subject.name, item_path},
+              depth + 1);
       }
     } else if (value.kind == VK::kMap) {
       for (const auto& [key, item] : value.entries) {

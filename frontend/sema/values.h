@@ -46,17 +46,20 @@ class ValueChecker {
   ValueChecker(DataTypeLookup lookup, diag::Sink& sink) : lookup_(std::move(lookup)), sink_(sink) {}
 
   /// Checks `value` against `schema`.
-  void Check(const ir::Value& value, const ir::Schema& schema, const Subject& subject, int depth = 0);
+  void Check(const ir::Value& value, const ir::Schema& schema, const Subject& subject,
+             int depth = 0);
   /// Validates a schema's constraint clauses themselves (operators and argument shapes).
   void CheckConstraintClauses(const ir::Schema& schema, const std::string& path);
   /// Whether a type name is a known primitive.
   static auto IsPrimitive(std::string_view type) -> bool;
 
  private:
-  auto CheckPrimitive(const ir::Value& value, std::string_view type, const Subject& subject) -> bool;
+  auto CheckPrimitive(const ir::Value& value, std::string_view type, const Subject& subject)
+      -> bool;
   void CheckConstraints(const ir::Value& value, std::string_view base_type,
                         const std::vector<ir::Value>& constraints, const Subject& subject);
-  void CheckDataType(const ir::Value& value, const ir::Type& type, const Subject& subject, int depth);
+  void CheckDataType(const ir::Value& value, const ir::Type& type, const Subject& subject,
+                     int depth);
 
   DataTypeLookup lookup_;
   diag::Sink& sink_;

@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -68,7 +68,7 @@ namespace {
 auto IsDigits(std::string_view s, int base) -> bool {
   if (s.empty()) return false;
   for (char c : s) {
-    bool ok = base == 16 ? std::isxdigit(static_cast<unsigned char>(c)) != 0
+    bool ok = base == 16  ? std::isxdigit(static_cast<unsigned char>(c)) != 0
               : base == 8 ? (c >= '0' && c <= '7')
                           : (c >= '0' && c <= '9');
     if (!ok) return false;
@@ -367,7 +367,8 @@ void TreeBuilder::DropDuplicateKeys(std::vector<NodeId>& entries) {
   if (entries.size() <= 16) {
     for (size_t i = 2; i < entries.size(); i += 2) {
       for (size_t j = 0; j < i; j += 2) {
-        if (!drop[j / 2] && doc_.nodes[entries[i].value].text == doc_.nodes[entries[j].value].text) {
+        if (!drop[j / 2] &&
+            doc_.nodes[entries[i].value].text == doc_.nodes[entries[j].value].text) {
           report(i, j);
           any = true;
           break;

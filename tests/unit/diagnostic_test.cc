@@ -25,12 +25,14 @@ TEST(Diagnostics, TextShowsLineAndCaret) {
   SourceManager sources;
   FileId file = sources.Add("bp.yaml", "a: 1\nport: abc\n");
   Sink sink;
-  sink.Report(Kind::kTypeMismatch, Loc{file, 2, 7}, "node_templates.x.properties.port", "property `port`",
-              "an integer", "string `abc`");
+  sink.Report(Kind::kTypeMismatch, Loc{file, 2, 7}, "node_templates.x.properties.port",
+              "property `port`", "an integer", "string `abc`");
   sink.AddNote(Loc{file, 1, 1}, "declared here");
   std::string text = RenderText(sink.diagnostics(), sources, false);
-  EXPECT_NE(text.find("bp.yaml:2:7: error[T0503]: property `port`: expected an integer, found string `abc`"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(
+          "bp.yaml:2:7: error[T0503]: property `port`: expected an integer, found string `abc`"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find(" 2 | port: abc\n   |       ^\n"), std::string::npos) << text;
   EXPECT_NE(text.find("at node_templates.x.properties.port"), std::string::npos);
@@ -49,7 +51,8 @@ TEST(Diagnostics, SarifHasRulesResultsAndRegions) {
   EXPECT_EQ(run["results"][0]["ruleId"], "T0701");
   EXPECT_EQ(run["results"][0]["level"], "error");
   EXPECT_EQ(run["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
-  EXPECT_EQ(run["results"][0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "outputs.o");
+  EXPECT_EQ(run["results"][0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+            "outputs.o");
 }
 
 TEST(Diagnostics, JsonCountsErrorsAndWarnings) {

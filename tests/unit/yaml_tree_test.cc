@@ -31,11 +31,13 @@ TEST(YamlTree, LocatesEveryNode) {
 }
 
 TEST(YamlTree, ResolvesCoreSchema) {
-  auto p = ParseText("[~, null, true, False, 12, -3, 0x1f, 0o17, 1.5, .inf, '12', yes, 1e3, 1.2.3]");
+  auto p =
+      ParseText("[~, null, true, False, 12, -3, 0x1f, 0o17, 1.5, .inf, '12', yes, 1e3, 1.2.3]");
   const Document& d = p->docs[0];
-  std::vector<Kind> expected = {Kind::kNull, Kind::kNull,  Kind::kBool,   Kind::kBool,  Kind::kInt,
-                                Kind::kInt,  Kind::kInt,   Kind::kInt,    Kind::kFloat, Kind::kFloat,
-                                Kind::kString, Kind::kString, Kind::kFloat, Kind::kString};
+  std::vector<Kind> expected = {Kind::kNull,  Kind::kNull,  Kind::kBool,   Kind::kBool,
+                                Kind::kInt,   Kind::kInt,   Kind::kInt,    Kind::kInt,
+                                Kind::kFloat, Kind::kFloat, Kind::kString, Kind::kString,
+                                Kind::kFloat, Kind::kString};
   ASSERT_EQ(d.Children(d.root).size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(d[d.Children(d.root)[i]].kind, expected[i]) << "item " << i;
