@@ -3,6 +3,7 @@
 // functions.cc: intrinsic function references).
 #pragma once
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -111,11 +112,14 @@ class Analyzer {
     size_t file;
   };
   std::vector<TypeSource> type_sources_;
-  std::unordered_map<std::string, ir::TypeId> tables_[syntax::kTypeKindCount];
-  std::unordered_map<std::string, ir::NodeId> node_index_;
+  // Name tables view strings owned by the loaded files (alive for the whole analysis) or by
+  // alias_names_, so that lookups never allocate.
+  std::unordered_map<std::string_view, ir::TypeId> tables_[syntax::kTypeKindCount];
+  std::deque<std::string> alias_names_;  // namespace-prefixed type names
+  std::unordered_map<std::string_view, ir::NodeId> node_index_;
   std::vector<const syntax::NodeTemplate*> node_syntax_;
   std::vector<syntax::Family> node_family_;
-  std::unordered_map<std::string, size_t> input_index_;
+  std::unordered_map<std::string_view, size_t> input_index_;
   std::unordered_map<std::string, const syntax::RelationshipTemplate*> relationship_templates_;
   std::vector<std::string> plugin_names_;
   std::vector<std::string> trigger_names_;

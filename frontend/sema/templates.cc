@@ -60,7 +60,7 @@ void Analyzer::CollectInputs() {
       if (input_index_.count(def.name.text) != 0) {
         sink_.Report(diag::Kind::kDuplicateTemplate, def.name.loc, path.Str(), "input",
                      def.name.text);
-        sink_.AddNote(st_.inputs[input_index_[def.name.text]].loc, "first defined here");
+        sink_.AddNote(st_.inputs[input_index_.at(def.name.text)].loc, "first defined here");
         continue;
       }
       ir::Input in;
@@ -80,7 +80,7 @@ void Analyzer::CollectInputs() {
       if (in.has_default)
         checker.Check(in.default_value, in.schema,
                       Subject{"default of input", in.name, default_path});
-      input_index_[in.name] = st_.inputs.size();
+      input_index_.emplace(def.name.text, st_.inputs.size());
       st_.inputs.push_back(std::move(in));
     }
   }

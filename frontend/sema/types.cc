@@ -56,7 +56,7 @@ Analyzer::Analyzer(const imports::LoadedSet& loaded, diag::Sink& sink)
 
 auto Analyzer::Lookup(TypeKind kind, std::string_view name) const -> ir::TypeId {
   const auto& table = tables_[static_cast<size_t>(kind)];
-  if (auto it = table.find(std::string(name)); it != table.end()) return it->second;
+  if (auto it = table.find(name); it != table.end()) return it->second;
   if (family_ == syntax::Family::kTosca) {
     std::string_view shortname = name;
     if (shortname.substr(0, 6) == "tosca:") shortname.remove_prefix(6);
@@ -71,7 +71,7 @@ auto Analyzer::Lookup(TypeKind kind, std::string_view name) const -> ir::TypeId 
       }
     }
     if (shortname != name) {
-      if (auto it = table.find(std::string(shortname)); it != table.end()) return it->second;
+      if (auto it = table.find(shortname); it != table.end()) return it->second;
     }
   }
   return {};
@@ -117,7 +117,7 @@ void Analyzer::CollectTypes() {
     const imports::LoadedFile& file = loaded_.files[f];
     for (const syntax::TypeDef& def : file.syntax.types) {
       auto& table = tables_[static_cast<size_t>(def.kind)];
-      std::string name = def.name.text;
+      const std::string& name = def.name.text;
       if (auto it = table.find(name); it != table.end()) {
         const TypeSource& first = type_sources_[it->second.value];
         // A user type may not silently replace another definition, bundled or not.
@@ -137,8 +137,8 @@ void Analyzer::CollectTypes() {
       type_sources_.push_back(TypeSource{&def, f});
       table.emplace(name, id);
       for (const std::string& prefix : file.namespace_prefixes) {
-        table.emplace(prefix + "." + name, id);
-        table.emplace(prefix + ":" + name, id);
+        table.emplace(alias_names_.emplace_back(prefix + "." + name), id);
+        table.emplace(alias_names_.emplace_back(prefix + ":" + name), id);
       }
     }
   }

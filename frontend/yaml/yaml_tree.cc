@@ -1,7 +1,8 @@
-// libyaml event adapter: the only place that touches libyaml. Its errors become diagnostics.
+// The located tree, built from the events of event_stream.h. Parser errors become diagnostics.
 #include "frontend/yaml/yaml_tree.h"
 
-#include <yaml.h>
+#include "frontend/yaml/event_stream.h"
+
 
 #include <algorithm>
 #include <cerrno>
@@ -196,16 +197,13 @@ class TreeBuilder {
     size_t start;     // where its children begin in pending_
   };
 
-  auto Loc(const yaml_mark_t& mark) const -> diag::Loc {
-    return diag::Loc{file_, static_cast<uint32_t>(mark.line + 1),
-                     static_cast<uint32_t>(mark.column + 1)};
-  }
-  void ReportParserError(const yaml_parser_t& parser);
-  auto NewNode(Kind kind, const yaml_mark_t& mark) -> NodeId;
+  auto Loc(const Event& event) const -> diag::Loc { return diag::Loc{file_, event.line, event.col}; }
+  void ReportParserError(const ParserError& error);
+  auto NewNode(Kind kind, const Event& event) -> NodeId;
   // Adds a finished node (weight = its expanded size) to the open collection, or makes it root.
   auto Attach(NodeId id, uint64_t weight, diag::Loc where) -> bool;
-  void Anchor(const yaml_char_t* anchor, NodeId id);
-  auto Scalar(const yaml_event_t& event) -> NodeId;
+  void Anchor(std::string_view anchor, NodeId id);
+  auto Scalar(const Event& event) -> NodeId;
   void CloseCollection(const Open& open);
   void MergeKeys(std::vector<NodeId>& entries);
   void DropDuplicateKeys(std::vector<NodeId>& entries);
@@ -223,28 +221,26 @@ class TreeBuilder {
   bool failed_ = false;
 };
 
-void TreeBuilder::ReportParserError(const yaml_parser_t& parser) {
-  std::string problem = parser.problem ? parser.problem : "unknown problem";
-  if (parser.context) problem = std::string(parser.context) + ": " + problem;
-  diag::Kind kind =
-      parser.error == YAML_READER_ERROR ? diag::Kind::kYamlNotUtf8 : diag::Kind::kYamlSyntax;
-  diag::Loc loc = Loc(parser.problem_mark);
-  if (parser.error == YAML_READER_ERROR) {
-    loc = LocOfOffset(parser.problem_offset);
-    sink_.Report(kind, loc, "", fmt::format("{} at byte {}", problem, parser.problem_offset));
+void TreeBuilder::ReportParserError(const ParserError& error) {
+  std::string problem = error.problem;
+  if (!error.context.empty()) problem = error.context + ": " + problem;
+  if (error.reader_error) {
+    sink_.Report(diag::Kind::kYamlNotUtf8, LocOfOffset(error.offset), "",
+                 fmt::format("{} at byte {}", problem, error.offset));
     return;
   }
-  sink_.Report(kind, loc, "", problem);
-  bool same_place = parser.context_mark.line == parser.problem_mark.line &&
-                    parser.context_mark.column == parser.problem_mark.column;
-  if (parser.context && !same_place) sink_.AddNote(Loc(parser.context_mark), "while reading this");
+  sink_.Report(diag::Kind::kYamlSyntax, diag::Loc{file_, error.line, error.col}, "", problem);
+  bool same_place = error.context_line == error.line && error.context_col == error.col;
+  if (!error.context.empty() && !same_place) {
+    sink_.AddNote(diag::Loc{file_, error.context_line, error.context_col}, "while reading this");
+  }
 }
 
-auto TreeBuilder::NewNode(Kind kind, const yaml_mark_t& mark) -> NodeId {
+auto TreeBuilder::NewNode(Kind kind, const Event& event) -> NodeId {
   Node node;
   node.kind = kind;
-  node.line = static_cast<uint32_t>(mark.line + 1);
-  node.col = static_cast<uint32_t>(mark.column + 1);
+  node.line = event.line;
+  node.col = event.col;
   doc_.nodes.push_back(node);
   weights_.push_back(1);
   return NodeId{static_cast<uint32_t>(doc_.nodes.size() - 1)};
@@ -268,19 +264,18 @@ auto TreeBuilder::Attach(NodeId id, uint64_t weight, diag::Loc where) -> bool {
   return true;
 }
 
-void TreeBuilder::Anchor(const yaml_char_t* anchor, NodeId id) {
-  if (anchor == nullptr) return;
-  anchors_[reinterpret_cast<const char*>(anchor)] = {id, 0};
+void TreeBuilder::Anchor(std::string_view anchor, NodeId id) {
+  if (anchor.empty()) return;
+  anchors_[std::string(anchor)] = {id, 0};
 }
 
-auto TreeBuilder::Scalar(const yaml_event_t& event) -> NodeId {
-  const auto& s = event.data.scalar;
-  NodeId id = NewNode(Kind::kString, event.start_mark);
+auto TreeBuilder::Scalar(const Event& event) -> NodeId {
+  NodeId id = NewNode(Kind::kString, event);
   Node& node = doc_.nodes[id.value];
-  node.text = doc_.Intern(std::string_view(reinterpret_cast<const char*>(s.value), s.length));
-  std::string_view tag = s.tag ? reinterpret_cast<const char*>(s.tag) : "";
+  node.text = doc_.Intern(event.value);
+  std::string_view tag = event.tag;
   if (tag.empty()) {
-    if (s.style == YAML_PLAIN_SCALAR_STYLE) {
+    if (event.plain) {
       ResolvePlain(node.text, node);
     } else {
       node.plain = false;
@@ -289,7 +284,7 @@ auto TreeBuilder::Scalar(const yaml_event_t& event) -> NodeId {
   }
   node.plain = false;
   if (tag == "!" || tag.substr(0, kTagPrefix.size()) != kTagPrefix) {
-    if (tag != "!") sink_.Report(diag::Kind::kYamlUnknownTag, Loc(event.start_mark), "", tag);
+    if (tag != "!") sink_.Report(diag::Kind::kYamlUnknownTag, Loc(event), "", tag);
     return id;
   }
   std::string short_tag = "!!" + std::string(tag.substr(kTagPrefix.size()));
@@ -309,10 +304,10 @@ auto TreeBuilder::Scalar(const yaml_event_t& event) -> NodeId {
       node.number.f = static_cast<double>(probe.number.i);
     }
   } else if (name == "int" || name == "float" || name == "bool" || name == "null") {
-    sink_.Report(diag::Kind::kYamlTagMismatch, Loc(event.start_mark), "", node.text, name);
+    sink_.Report(diag::Kind::kYamlTagMismatch, Loc(event), "", node.text, name);
     node.invalid = true;  // reported here; later stages must not report it again
   } else {
-    sink_.Report(diag::Kind::kYamlUnknownTag, Loc(event.start_mark), "", short_tag);
+    sink_.Report(diag::Kind::kYamlUnknownTag, Loc(event), "", short_tag);
   }
   return id;
 }
@@ -418,55 +413,54 @@ void TreeBuilder::CloseCollection(const Open& open) {
 auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
   text_ = text;
   std::vector<Document> docs;
-  yaml_parser_t parser;
-  yaml_parser_initialize(&parser);
-  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
-                               text.size());
+  EventStream stream(text, options_.thread_threshold);
   bool done = false;
   while (!done) {
-    yaml_event_t event;
-    if (!yaml_parser_parse(&parser, &event)) {
-      ReportParserError(parser);
+    const Event* next = stream.Next();
+    if (next == nullptr) {
+      if (stream.error()) ReportParserError(*stream.error());
       break;
     }
+    const Event& event = *next;
     switch (event.type) {
-      case YAML_DOCUMENT_START_EVENT:
+      case EventType::kDocumentStart:
         doc_ = Document{};
         doc_.file = file_;
-        // Rough sizes from the text: avoids regrowing the big vectors (about 12 bytes a node).
-        doc_.nodes.reserve(text.size() / 12 + 16);
-        doc_.child_ids.reserve(text.size() / 12 + 16);
-        weights_.reserve(text.size() / 12 + 16);
+        // Generous sizes from the text (blueprints run about 12 bytes a node): reserving only
+        // takes address space, while regrowing would copy the largest vectors we have.
+        doc_.nodes.reserve(text.size() / 6 + 16);
+        doc_.child_ids.reserve(text.size() / 6 + 16);
+        weights_.reserve(text.size() / 6 + 16);
         pending_.clear();
         weights_.clear();
         anchors_.clear();
         alias_expansion_ = 0;
         failed_ = false;
         break;
-      case YAML_DOCUMENT_END_EVENT:
+      case EventType::kDocumentEnd:
         if (!failed_) docs.push_back(std::move(doc_));
         break;
-      case YAML_SCALAR_EVENT: {
+      case EventType::kScalar: {
         NodeId id = Scalar(event);
-        Anchor(event.data.scalar.anchor, id);
+        Anchor(event.anchor, id);
         if (!Attach(id, 1, doc_.LocOf(id))) done = true;
         break;
       }
-      case YAML_SEQUENCE_START_EVENT:
-      case YAML_MAPPING_START_EVENT: {
-        bool is_map = event.type == YAML_MAPPING_START_EVENT;
+      case EventType::kSequenceStart:
+      case EventType::kMappingStart: {
+        bool is_map = event.type == EventType::kMappingStart;
         if (stack_.size() >= options_.max_depth) {
-          sink_.Report(diag::Kind::kYamlTooDeep, Loc(event.start_mark), "", options_.max_depth);
+          sink_.Report(diag::Kind::kYamlTooDeep, Loc(event), "", options_.max_depth);
           failed_ = done = true;
           break;
         }
-        NodeId id = NewNode(is_map ? Kind::kMap : Kind::kSeq, event.start_mark);
-        Anchor(is_map ? event.data.mapping_start.anchor : event.data.sequence_start.anchor, id);
+        NodeId id = NewNode(is_map ? Kind::kMap : Kind::kSeq, event);
+        Anchor(event.anchor, id);
         stack_.push_back(Open{id, 1, pending_.size()});
         break;
       }
-      case YAML_SEQUENCE_END_EVENT:
-      case YAML_MAPPING_END_EVENT: {
+      case EventType::kSequenceEnd:
+      case EventType::kMappingEnd: {
         Open open = stack_.back();
         stack_.pop_back();
         CloseCollection(open);
@@ -474,41 +468,39 @@ auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
         if (!Attach(open.id, open.weight, doc_.LocOf(open.id))) done = true;
         break;
       }
-      case YAML_ALIAS_EVENT: {
-        std::string name = reinterpret_cast<const char*>(event.data.alias.anchor);
+      case EventType::kAlias: {
+        std::string name(event.anchor);
         auto it = anchors_.find(name);
         if (it == anchors_.end()) {
-          sink_.Report(diag::Kind::kYamlUnknownAlias, Loc(event.start_mark), "", name);
+          sink_.Report(diag::Kind::kYamlUnknownAlias, Loc(event), "", name);
           failed_ = done = true;
           break;
         }
         bool recursive = false;
         for (const Open& open : stack_) recursive |= open.id.value == it->second.first.value;
         if (recursive) {
-          sink_.Report(diag::Kind::kYamlRecursiveAlias, Loc(event.start_mark), "", name);
+          sink_.Report(diag::Kind::kYamlRecursiveAlias, Loc(event), "", name);
           failed_ = done = true;
           break;
         }
         uint64_t weight = weights_[it->second.first.value];
         alias_expansion_ += weight;
         if (alias_expansion_ > options_.max_alias_expansion) {
-          sink_.Report(diag::Kind::kYamlAliasBomb, Loc(event.start_mark), "",
+          sink_.Report(diag::Kind::kYamlAliasBomb, Loc(event), "",
                        options_.max_alias_expansion);
           failed_ = done = true;
           break;
         }
-        if (!Attach(it->second.first, weight, Loc(event.start_mark))) done = true;
+        if (!Attach(it->second.first, weight, Loc(event))) done = true;
         break;
       }
-      case YAML_STREAM_END_EVENT:
+      case EventType::kStreamEnd:
         done = true;
         break;
       default:
         break;
     }
-    yaml_event_delete(&event);
   }
-  yaml_parser_delete(&parser);
   return docs;
 }
 

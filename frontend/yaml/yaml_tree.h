@@ -96,6 +96,8 @@ struct ParseOptions {
   /// Nodes that aliases may add beyond the document's own; more is an alias bomb.
   uint64_t max_alias_expansion = 1'000'000;
   uint32_t max_depth = 512;
+  /// Inputs at least this large are parsed by libyaml on a second thread.
+  size_t thread_threshold = 1 << 20;
 };
 
 /// Parses every document in `text`. Problems go to `sink`; a document with a syntax error is not

@@ -102,5 +102,31 @@ TEST(YamlTree, RecursiveAliasIsAnError) {
   ASSERT_FALSE(p->sink.diagnostics().empty());
 }
 
+// The same trees, diagnostics and early stops whether libyaml runs on its own thread or not.
+TEST(YamlTree, ThreadedParsingMatchesInline) {
+  std::string big = "items:\n";
+  for (int i = 0; i < 20000; ++i) big += fmt::format("  - {{name: n{0}, port: {0}, on: true}}\n", i);
+  ParseOptions threaded;
+  threaded.thread_threshold = 0;
+  auto a = ParseText(big);
+  auto b = ParseText(big, threaded);
+  ASSERT_EQ(a->docs.size(), 1u);
+  ASSERT_EQ(b->docs.size(), 1u);
+  const Document& x = a->docs[0];
+  const Document& y = b->docs[0];
+  ASSERT_EQ(x.nodes.size(), y.nodes.size());
+  for (size_t i = 0; i < x.nodes.size(); ++i) {
+    ASSERT_EQ(x.nodes[i].text, y.nodes[i].text);
+    ASSERT_EQ(x.nodes[i].line, y.nodes[i].line);
+    ASSERT_EQ(x.nodes[i].kind, y.nodes[i].kind);
+  }
+  auto broken = ParseText(big + "bad: [1,\n", threaded);
+  ASSERT_FALSE(broken->sink.diagnostics().empty());
+  EXPECT_EQ(broken->sink.diagnostics()[0].kind, diag::Kind::kYamlSyntax);
+  // Stopping early (here: an unknown alias) must not hang the parser thread.
+  auto stopped = ParseText("a: *missing\n" + big, threaded);
+  EXPECT_TRUE(stopped->docs.empty());
+}
+
 }  // namespace
 }  // namespace toscac::yaml
