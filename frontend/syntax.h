@@ -8,6 +8,7 @@
 
 #include "diag/diagnostic.h"
 #include "frontend/yaml/yaml_tree.h"
+#include "ir/service_template.h"
 
 namespace toscac::syntax {
 
@@ -110,16 +111,8 @@ struct RequirementDef {
   diag::Loc loc;
 };
 
-enum class TypeKind : uint8_t {
-  kNode,
-  kRelationship,
-  kCapability,
-  kData,
-  kArtifact,
-  kInterface,
-  kGroup,
-  kPolicy,
-};
+/// The kinds of type are the IR's; the syntax model only names them.
+using TypeKind = ir::TypeKind;
 inline constexpr int kTypeKindCount = 8;
 auto TypeKindName(TypeKind kind) -> std::string_view;
 

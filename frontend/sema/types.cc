@@ -11,8 +11,6 @@ using syntax::TypeKind;
 
 namespace {
 
-auto ToIrKind(TypeKind k) -> ir::TypeKind { return static_cast<ir::TypeKind>(k); }
-
 // TOSCA short names: `Compute` and `tosca:Compute` for `tosca.nodes.Compute`.
 auto NormativePrefix(TypeKind kind) -> std::string_view {
   switch (kind) {
@@ -127,7 +125,7 @@ void Analyzer::CollectTypes() {
         continue;
       }
       ir::Type type;
-      type.kind = ToIrKind(def.kind);
+      type.kind = def.kind;
       type.name = name;
       type.loc = def.name.loc;
       type.from_profile = file.is_profile;

@@ -93,10 +93,18 @@ struct EventStream::Impl {
       event.line = static_cast<uint32_t>(raw.start_mark.line + 1);
       event.col = static_cast<uint32_t>(raw.start_mark.column + 1);
       switch (raw.type) {
-        case YAML_STREAM_START_EVENT: event.type = EventType::kStreamStart; break;
-        case YAML_STREAM_END_EVENT: event.type = EventType::kStreamEnd; break;
-        case YAML_DOCUMENT_START_EVENT: event.type = EventType::kDocumentStart; break;
-        case YAML_DOCUMENT_END_EVENT: event.type = EventType::kDocumentEnd; break;
+        case YAML_STREAM_START_EVENT:
+          event.type = EventType::kStreamStart;
+          break;
+        case YAML_STREAM_END_EVENT:
+          event.type = EventType::kStreamEnd;
+          break;
+        case YAML_DOCUMENT_START_EVENT:
+          event.type = EventType::kDocumentStart;
+          break;
+        case YAML_DOCUMENT_END_EVENT:
+          event.type = EventType::kDocumentEnd;
+          break;
         case YAML_ALIAS_EVENT:
           event.type = EventType::kAlias;
           event.anchor = batch->Copy(CString(raw.data.alias.anchor), Length(raw.data.alias.anchor));
@@ -115,14 +123,20 @@ struct EventStream::Impl {
           event.anchor = batch->Copy(CString(raw.data.sequence_start.anchor),
                                      Length(raw.data.sequence_start.anchor));
           break;
-        case YAML_SEQUENCE_END_EVENT: event.type = EventType::kSequenceEnd; break;
+        case YAML_SEQUENCE_END_EVENT:
+          event.type = EventType::kSequenceEnd;
+          break;
         case YAML_MAPPING_START_EVENT:
           event.type = EventType::kMappingStart;
           event.anchor = batch->Copy(CString(raw.data.mapping_start.anchor),
                                      Length(raw.data.mapping_start.anchor));
           break;
-        case YAML_MAPPING_END_EVENT: event.type = EventType::kMappingEnd; break;
-        default: yaml_event_delete(&raw); continue;
+        case YAML_MAPPING_END_EVENT:
+          event.type = EventType::kMappingEnd;
+          break;
+        default:
+          yaml_event_delete(&raw);
+          continue;
       }
       yaml_event_delete(&raw);
       batch->events.push_back(event);

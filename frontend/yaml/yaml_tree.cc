@@ -1,9 +1,6 @@
 // The located tree, built from the events of event_stream.h. Parser errors become diagnostics.
 #include "frontend/yaml/yaml_tree.h"
 
-#include "frontend/yaml/event_stream.h"
-
-
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -12,6 +9,8 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+
+#include "frontend/yaml/event_stream.h"
 
 namespace toscac::yaml {
 
@@ -197,7 +196,9 @@ class TreeBuilder {
     size_t start;     // where its children begin in pending_
   };
 
-  auto Loc(const Event& event) const -> diag::Loc { return diag::Loc{file_, event.line, event.col}; }
+  auto Loc(const Event& event) const -> diag::Loc {
+    return diag::Loc{file_, event.line, event.col};
+  }
   void ReportParserError(const ParserError& error);
   auto NewNode(Kind kind, const Event& event) -> NodeId;
   // Adds a finished node (weight = its expanded size) to the open collection, or makes it root.
@@ -486,8 +487,7 @@ auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
         uint64_t weight = weights_[it->second.first.value];
         alias_expansion_ += weight;
         if (alias_expansion_ > options_.max_alias_expansion) {
-          sink_.Report(diag::Kind::kYamlAliasBomb, Loc(event), "",
-                       options_.max_alias_expansion);
+          sink_.Report(diag::Kind::kYamlAliasBomb, Loc(event), "", options_.max_alias_expansion);
           failed_ = done = true;
           break;
         }

@@ -105,7 +105,8 @@ TEST(YamlTree, RecursiveAliasIsAnError) {
 // The same trees, diagnostics and early stops whether libyaml runs on its own thread or not.
 TEST(YamlTree, ThreadedParsingMatchesInline) {
   std::string big = "items:\n";
-  for (int i = 0; i < 20000; ++i) big += fmt::format("  - {{name: n{0}, port: {0}, on: true}}\n", i);
+  for (int i = 0; i < 20000; ++i)
+    big += fmt::format("  - {{name: n{0}, port: {0}, on: true}}\n", i);
   ParseOptions threaded;
   threaded.thread_threshold = 0;
   auto a = ParseText(big);
