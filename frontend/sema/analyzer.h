@@ -25,6 +25,8 @@ struct FunctionContext {
   ir::NodeId self;  // the node whose value this is
   ir::RelationshipId relationship;
   std::string path;
+  const diag::PathRef* lazy_path = nullptr;  // when set, used instead of `path`
+  auto Path() const -> std::string { return lazy_path != nullptr ? lazy_path->Str() : path; }
 };
 
 class Analyzer {

@@ -58,7 +58,7 @@ void Analyzer::CheckFunction(const ir::Value& call, const FunctionContext& ctx) 
   bool tosca = family_ == syntax::Family::kTosca;
   auto arity = [&](size_t min, size_t max) {
     if (argc >= min && argc <= max) return true;
-    sink_.Report(diag::Kind::kFunctionArity, call.loc, ctx.path, name,
+    sink_.Report(diag::Kind::kFunctionArity, call.loc, ctx.Path(), name,
                  fmt::format("takes {}, got {}", ArityText(min, max), argc));
     return false;
   };
@@ -74,7 +74,7 @@ void Analyzer::CheckFunction(const ir::Value& call, const FunctionContext& ctx) 
     if (ok && call.items[0].kind == VK::kString) {
       const std::string& input = call.items[0].s;
       if (input_index_.count(input) == 0) {
-        sink_.Report(diag::Kind::kUnknownInput, call.items[0].loc, ctx.path, input);
+        sink_.Report(diag::Kind::kUnknownInput, call.items[0].loc, ctx.Path(), input);
         std::vector<std::string_view> names;
         for (const ir::Input& in : st_.inputs) names.push_back(in.name);
         std::string_view close = diag::ClosestName(input, names);
@@ -114,14 +114,14 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
   const std::string& e = entity.s;
   if (e == "SELF") {
     if (ctx.where == Where::kOutput) {
-      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.path,
+      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.Path(),
                    fmt::format("{}: [ SELF, ... ]", fn), "in outputs");
       return;
     }
     node = ctx.where == Where::kRelationship ? ir::NodeId{} : ctx.self;
   } else if (e == "SOURCE" || e == "TARGET") {
     if (ctx.where != Where::kRelationship) {
-      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.path,
+      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.Path(),
                    fmt::format("{}: [ {}, ... ]", fn, e), WhereText(ctx.where));
       return;
     }
@@ -129,12 +129,12 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
     node = e == "SOURCE" ? rel.source : rel.target;
   } else if (e == "HOST") {
     if (ctx.where == Where::kOutput || !ctx.self.valid()) {
-      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.path,
+      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.Path(),
                    fmt::format("{}: [ HOST, ... ]", fn), WhereText(ctx.where));
       return;
     }
     if (!HasHost(ctx.self)) {
-      sink_.Report(diag::Kind::kFunctionHostNotFound, entity.loc, ctx.path, fn,
+      sink_.Report(diag::Kind::kFunctionHostNotFound, entity.loc, ctx.Path(), fn,
                    st_.nodes[ctx.self.value].name);
       return;
     }
@@ -142,7 +142,7 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
   } else {
     auto it = node_index_.find(e);
     if (it == node_index_.end()) {
-      sink_.Report(diag::Kind::kFunctionUnknownNode, entity.loc, ctx.path, fn, e);
+      sink_.Report(diag::Kind::kFunctionUnknownNode, entity.loc, ctx.Path(), fn, e);
       std::vector<std::string_view> names;
       for (const auto& n : st_.nodes) names.push_back(n.name);
       std::string_view close = diag::ClosestName(e, names);
@@ -171,7 +171,7 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
           has(ctype.properties, prop) || (fn == "get_attribute" && has(ctype.attributes, prop));
       if (!found) {
         sink_.Report(
-            diag::Kind::kFunctionUnknownPath, call.items[2].loc, ctx.path, fn,
+            diag::Kind::kFunctionUnknownPath, call.items[2].loc, ctx.Path(), fn,
             fmt::format("{} `{}` not found in capability `{}` of node template `{}`",
                         fn == "get_property" ? "property" : "attribute", prop, cap.name, e));
       }
@@ -184,7 +184,7 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
   bool found =
       has(type.properties, second.s) || (fn == "get_attribute" && has(type.attributes, second.s));
   if (!found) {
-    sink_.Report(diag::Kind::kFunctionUnknownPath, second.loc, ctx.path, fn,
+    sink_.Report(diag::Kind::kFunctionUnknownPath, second.loc, ctx.Path(), fn,
                  fmt::format("{} `{}` not found in node template `{}` (type `{}`)",
                              fn == "get_property" ? "property" : "attribute", second.s,
                              st_.nodes[node.value].name, type.name));
@@ -201,38 +201,51 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
 void Analyzer::CheckAllFunctions() {
   for (uint32_t i = 0; i < st_.nodes.size(); ++i) {
     const ir::NodeTemplate& node = st_.nodes[i];
-    std::string base = Topo("node_templates.") + node.name;
+    // Paths are chains on the stack, made into strings only if a diagnostic is reported.
+    diag::PathRef topo(TopoBase()), templates(topo, "node_templates"), base(templates, node.name);
     FunctionContext ctx{Where::kNodeProperty, ir::NodeId{i}, {}, ""};
+    diag::PathRef properties(base, "properties"), attributes(base, "attributes");
     for (const ir::Property& p : node.properties) {
       if (p.from_default || !ContainsFunction(p.value)) continue;
-      ctx.path = base + ".properties." + p.name;
+      diag::PathRef path(properties, p.name);
+      ctx.lazy_path = &path;
       CheckFunctions(p.value, ctx);
     }
     for (const ir::Property& p : node.attributes) {
       if (!ContainsFunction(p.value)) continue;
-      ctx.path = base + ".attributes." + p.name;
+      diag::PathRef path(attributes, p.name);
+      ctx.lazy_path = &path;
       CheckFunctions(p.value, ctx);
     }
+    diag::PathRef capabilities(base, "capabilities");
     for (const ir::CapabilityValues& c : node.capabilities) {
+      diag::PathRef cap(capabilities, c.name), cap_props(cap, "properties");
       for (const ir::Property& p : c.properties) {
         if (p.from_default || !ContainsFunction(p.value)) continue;
-        ctx.path = base + ".capabilities." + c.name + ".properties." + p.name;
+        diag::PathRef path(cap_props, p.name);
+        ctx.lazy_path = &path;
         CheckFunctions(p.value, ctx);
       }
     }
     ctx.where = Where::kNodeOperation;
+    diag::PathRef interfaces(base, "interfaces");
     for (const ir::Interface& iface : node.interfaces) {
+      diag::PathRef iface_path(interfaces, iface.name);
       for (const ir::Operation& op : iface.operations) {
+        diag::PathRef op_path(iface_path, op.name), inputs(op_path, "inputs");
         for (const auto& [name, value] : op.inputs) {
           if (!ContainsFunction(value)) continue;
-          ctx.path = base + ".interfaces." + iface.name + "." + op.name + ".inputs." + name;
+          diag::PathRef path(inputs, name);
+          ctx.lazy_path = &path;
           CheckFunctions(value, ctx);
         }
       }
     }
+    diag::PathRef relationships_path(base, "relationships");
     for (ir::RelationshipId rid : node.relationships) {
       const ir::Relationship& rel = st_.relationships[rid.value];
-      FunctionContext rctx{Where::kRelationship, ir::NodeId{i}, rid, base + ".relationships"};
+      FunctionContext rctx{Where::kRelationship, ir::NodeId{i}, rid, ""};
+      rctx.lazy_path = &relationships_path;
       for (const ir::Property& p : rel.properties) CheckFunctions(p.value, rctx);
       for (const auto* side : {&rel.source_interfaces, &rel.target_interfaces}) {
         for (const ir::Interface& iface : *side) {

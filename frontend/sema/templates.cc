@@ -254,30 +254,45 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
     node.interfaces = *cached;
     return;
   }
-  node.interfaces = type.interfaces;
+  // Start from the type's implemented operations; names are checked against the full type
+  // without copying it, and an operation is copied from the type only when the template touches it.
+  auto& cached = implemented_interfaces_[node.type.value];
+  if (!cached) cached = ImplementedOnly(type.interfaces);
+  node.interfaces = *cached;
   for (const syntax::InterfaceDef& def : tpl.interfaces) {
     diag::PathRef ifaces(path, "interfaces"), ipath(ifaces, def.name.text);
+    const ir::Interface* declared = nullptr;
+    for (const ir::Interface& candidate : type.interfaces) {
+      if (candidate.name == def.name.text) declared = &candidate;
+    }
+    if (declared == nullptr && family == syntax::Family::kTosca) {
+      sink_.Report(diag::Kind::kUnknownInterface, def.loc, ipath.Str(), type.name, def.name.text);
+      SuggestName(sink_, def.loc, def.name.text, NamesOf(type.interfaces));
+      continue;
+    }
     ir::Interface* iface = FindByName(node.interfaces, def.name.text);
     if (iface == nullptr) {
-      if (family == syntax::Family::kTosca) {
-        sink_.Report(diag::Kind::kUnknownInterface, def.loc, ipath.Str(), type.name, def.name.text);
-        SuggestName(sink_, def.loc, def.name.text, NamesOf(node.interfaces));
-        continue;
-      }
-      node.interfaces.push_back(
-          ir::Interface{def.name.text, "", {}});  // Cloudify may add interfaces
+      // Cloudify templates may also add interfaces of their own.
+      node.interfaces.push_back(ir::Interface{def.name.text, declared ? declared->type : "", {}});
       iface = &node.interfaces.back();
     }
     for (const syntax::OperationDef& op : def.operations) {
       ir::Operation* existing = FindByName(iface->operations, op.name.text);
       if (existing == nullptr) {
-        if (family == syntax::Family::kTosca) {
+        const ir::Operation* in_type = nullptr;
+        if (declared != nullptr) {
+          for (const ir::Operation& candidate : declared->operations) {
+            if (candidate.name == op.name.text) in_type = &candidate;
+          }
+        }
+        if (in_type == nullptr && family == syntax::Family::kTosca) {
           sink_.Report(diag::Kind::kUnknownOperation, op.loc,
                        diag::PathRef(ipath, op.name.text).Str(), def.name.text, op.name.text);
-          SuggestName(sink_, op.loc, op.name.text, NamesOf(iface->operations));
+          SuggestName(sink_, op.loc, op.name.text, NamesOf(declared->operations));
           continue;
         }
-        iface->operations.push_back(ir::Operation{op.name.text, "", {}, op.loc});
+        iface->operations.push_back(in_type ? *in_type
+                                            : ir::Operation{op.name.text, "", {}, op.loc});
         existing = &iface->operations.back();
       }
       if (!op.implementation.empty()) {
@@ -297,6 +312,7 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
           it->second = ToValue(ref, family);
       }
     }
+    // Interface-level inputs go to every operation that runs.
     for (const auto& [name, ref] : def.input_values) {
       for (ir::Operation& op : iface->operations) {
         if (std::none_of(op.inputs.begin(), op.inputs.end(),

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <memory>
 #include <regex>
+#include <unordered_map>
 
 namespace toscac::sema {
 
@@ -135,44 +137,55 @@ struct Unit {
   double factor;
 };
 
-auto UnitsOf(ScalarUnitKind kind) -> std::vector<Unit> {
+struct Units {
+  const Unit* begin_;
+  const Unit* end_;
+  auto begin() const -> const Unit* { return begin_; }
+  auto end() const -> const Unit* { return end_; }
+};
+
+auto UnitsOf(ScalarUnitKind kind) -> Units {
+  static constexpr Unit kSize[] = {{"B", 1},
+                                   {"kB", 1e3},
+                                   {"KiB", 1024},
+                                   {"MB", 1e6},
+                                   {"MiB", 1048576},
+                                   {"GB", 1e9},
+                                   {"GiB", 1073741824.0},
+                                   {"TB", 1e12},
+                                   {"TiB", 1099511627776.0}};
+  static constexpr Unit kTime[] = {{"d", 86400}, {"h", 3600},  {"m", 60},   {"s", 1},
+                                   {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
+  static constexpr Unit kFrequency[] = {{"Hz", 1}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}};
+  static constexpr Unit kBitrate[] = {{"bps", 1},
+                                      {"Kbps", 1e3},
+                                      {"Kibps", 1024},
+                                      {"Mbps", 1e6},
+                                      {"Mibps", 1048576},
+                                      {"Gbps", 1e9},
+                                      {"Gibps", 1073741824.0},
+                                      {"Tbps", 1e12},
+                                      {"Tibps", 1099511627776.0},
+                                      {"Bps", 8},
+                                      {"KBps", 8e3},
+                                      {"KiBps", 8192},
+                                      {"MBps", 8e6},
+                                      {"MiBps", 8388608},
+                                      {"GBps", 8e9},
+                                      {"GiBps", 8589934592.0},
+                                      {"TBps", 8e12},
+                                      {"TiBps", 8796093022208.0}};
   switch (kind) {
     case ScalarUnitKind::kSize:
-      return {{"B", 1},
-              {"kB", 1e3},
-              {"KiB", 1024},
-              {"MB", 1e6},
-              {"MiB", 1048576},
-              {"GB", 1e9},
-              {"GiB", 1073741824.0},
-              {"TB", 1e12},
-              {"TiB", 1099511627776.0}};
+      return {std::begin(kSize), std::end(kSize)};
     case ScalarUnitKind::kTime:
-      return {{"d", 86400}, {"h", 3600},  {"m", 60},   {"s", 1},
-              {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
+      return {std::begin(kTime), std::end(kTime)};
     case ScalarUnitKind::kFrequency:
-      return {{"Hz", 1}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}};
+      return {std::begin(kFrequency), std::end(kFrequency)};
     case ScalarUnitKind::kBitrate:
-      return {{"bps", 1},
-              {"Kbps", 1e3},
-              {"Kibps", 1024},
-              {"Mbps", 1e6},
-              {"Mibps", 1048576},
-              {"Gbps", 1e9},
-              {"Gibps", 1073741824.0},
-              {"Tbps", 1e12},
-              {"Tibps", 1099511627776.0},
-              {"Bps", 8},
-              {"KBps", 8e3},
-              {"KiBps", 8192},
-              {"MBps", 8e6},
-              {"MiBps", 8388608},
-              {"GBps", 8e9},
-              {"GiBps", 8589934592.0},
-              {"TBps", 8e12},
-              {"TiBps", 8796093022208.0}};
+      return {std::begin(kBitrate), std::end(kBitrate)};
   }
-  return {};
+  return {nullptr, nullptr};
 }
 
 auto EqualsIgnoreCase(std::string_view a, std::string_view b) -> bool {
@@ -227,9 +240,30 @@ auto UnitKindOf(std::string_view type) -> std::optional<ScalarUnitKind> {
   return std::nullopt;
 }
 
+// <major>[.<minor>[.<fix>[.<qualifier>[-<build>]]]] — by hand: std::regex costs microseconds.
 auto IsVersionText(std::string_view s) -> bool {
-  static const std::regex kVersion(R"(^\d+(\.\d+(\.\d+(\.[A-Za-z0-9_]+(-\d+)?)?)?)?$)");
-  return std::regex_match(s.begin(), s.end(), kVersion);
+  size_t i = 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    return i > start;
+  };
+  if (!digits()) return false;
+  for (int part = 0; part < 2 && i < s.size() && s[i] == '.'; ++part) {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    size_t start = i;
+    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
+    if (i == start) return false;
+    if (i < s.size() && s[i] == '-') {
+      ++i;
+      if (!digits()) return false;
+    }
+  }
+  return i == s.size();
 }
 
 auto IsTimestampText(std::string_view s) -> bool {
@@ -441,21 +475,29 @@ constexpr std::string_view kOperators[] = {
     "equal",        "greater_than", "greater_or_equal", "less_than",  "less_or_equal", "in_range",
     "valid_values", "length",       "min_length",       "max_length", "pattern",       "schema"};
 
+// Compiled `pattern` constraints, by source; nullptr for an invalid one. Blueprints have few
+// distinct patterns and many values to check against them.
+auto CompiledPattern(const std::string& source) -> const std::regex* {
+  thread_local std::unordered_map<std::string, std::unique_ptr<std::regex>> cache;
+  auto it = cache.find(source);
+  if (it == cache.end()) {
+    std::unique_ptr<std::regex> re;
+    try {
+      re = std::make_unique<std::regex>(source, std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+    }
+    it = cache.emplace(source, std::move(re)).first;
+  }
+  return it->second.get();
+}
+
 // Whether a clause is well formed; malformed ones are reported once, where they are declared.
 auto ClauseUsable(std::string_view op, const Value& arg) -> bool {
   if (op == "in_range") return arg.kind == VK::kList && arg.items.size() == 2;
   if (op == "valid_values") return arg.kind == VK::kList;
   if (op == "length" || op == "min_length" || op == "max_length")
     return arg.kind == VK::kInt && arg.i >= 0;
-  if (op == "pattern") {
-    if (arg.kind != VK::kString) return false;
-    try {
-      std::regex re(arg.s, std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
-      return false;
-    }
-    return true;
-  }
+  if (op == "pattern") return arg.kind == VK::kString && CompiledPattern(arg.s) != nullptr;
   return std::find(std::begin(kOperators), std::end(kOperators), op) != std::end(kOperators);
 }
 
@@ -541,11 +583,7 @@ void ValueChecker::CheckConstraints(const Value& value, std::string_view base,
         ok = op == "length" ? *len == arg.i : op == "min_length" ? *len >= arg.i : *len <= arg.i;
       }
     } else if (op == "pattern" && arg.kind == VK::kString && value.kind == VK::kString) {
-      try {
-        ok = std::regex_match(value.s, std::regex(arg.s, std::regex::ECMAScript));
-      } catch (const std::regex_error&) {
-        ok = true;  // reported as a bad constraint at its definition
-      }
+      ok = std::regex_match(value.s, *CompiledPattern(arg.s));
     }
     if (!ok) {
       sink_.Report(diag::Kind::kConstraintViolated, value.loc, subject.path.Str(), subject.What(),

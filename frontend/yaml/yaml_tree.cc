@@ -192,8 +192,9 @@ class TreeBuilder {
   std::string_view text_;
   struct Open {
     NodeId id;
-    uint64_t weight;  // expanded node count of this collection so far
-    size_t start;     // where its children begin in pending_
+    uint64_t weight;     // expanded node count of this collection so far
+    size_t start;        // where its children begin in pending_
+    std::string anchor;  // its anchor, if any (its size is recorded there when it closes)
   };
 
   auto Loc(const Event& event) const -> diag::Loc {
@@ -216,8 +217,9 @@ class TreeBuilder {
   std::vector<Open> stack_;
   std::vector<NodeId> pending_;  // children of the open collections, innermost last
   std::vector<NodeId> scratch_;
+  // Anchor name -> node and its expanded size (set when the node is finished). Only anchored
+  // nodes can be aliased, so only they need a size.
   std::unordered_map<std::string, std::pair<NodeId, uint64_t>> anchors_;
-  std::vector<uint64_t> weights_;  // per node, expanded size (filled when a node is finished)
   uint64_t alias_expansion_ = 0;
   bool failed_ = false;
 };
@@ -243,7 +245,6 @@ auto TreeBuilder::NewNode(Kind kind, const Event& event) -> NodeId {
   node.line = event.line;
   node.col = event.col;
   doc_.nodes.push_back(node);
-  weights_.push_back(1);
   return NodeId{static_cast<uint32_t>(doc_.nodes.size() - 1)};
 }
 
@@ -267,7 +268,7 @@ auto TreeBuilder::Attach(NodeId id, uint64_t weight, diag::Loc where) -> bool {
 
 void TreeBuilder::Anchor(std::string_view anchor, NodeId id) {
   if (anchor.empty()) return;
-  anchors_[std::string(anchor)] = {id, 0};
+  anchors_[std::string(anchor)] = {id, 1};
 }
 
 auto TreeBuilder::Scalar(const Event& event) -> NodeId {
@@ -431,9 +432,7 @@ auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
         // takes address space, while regrowing would copy the largest vectors we have.
         doc_.nodes.reserve(text.size() / 6 + 16);
         doc_.child_ids.reserve(text.size() / 6 + 16);
-        weights_.reserve(text.size() / 6 + 16);
         pending_.clear();
-        weights_.clear();
         anchors_.clear();
         alias_expansion_ = 0;
         failed_ = false;
@@ -457,7 +456,7 @@ auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
         }
         NodeId id = NewNode(is_map ? Kind::kMap : Kind::kSeq, event);
         Anchor(event.anchor, id);
-        stack_.push_back(Open{id, 1, pending_.size()});
+        stack_.push_back(Open{id, 1, pending_.size(), std::string(event.anchor)});
         break;
       }
       case EventType::kSequenceEnd:
@@ -465,7 +464,11 @@ auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
         Open open = stack_.back();
         stack_.pop_back();
         CloseCollection(open);
-        weights_[open.id.value] = open.weight;
+        if (!open.anchor.empty()) {
+          auto& entry = anchors_[open.anchor];
+          if (entry.first.value == open.id.value)
+            entry.second = open.weight;  // not redefined inside
+        }
         if (!Attach(open.id, open.weight, doc_.LocOf(open.id))) done = true;
         break;
       }
@@ -484,7 +487,7 @@ auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
           failed_ = done = true;
           break;
         }
-        uint64_t weight = weights_[it->second.first.value];
+        uint64_t weight = it->second.second;
         alias_expansion_ += weight;
         if (alias_expansion_ > options_.max_alias_expansion) {
           sink_.Report(diag::Kind::kYamlAliasBomb, Loc(event), "", options_.max_alias_expansion);
