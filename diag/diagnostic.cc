@@ -63,6 +63,13 @@ void Sink::AddNote(Loc loc, std::string message) {
   if (!diagnostics_.empty()) diagnostics_.back().notes.push_back(Note{loc, std::move(message)});
 }
 
+void Sink::Append(Sink&& other) {
+  for (Diagnostic& d : other.diagnostics_) diagnostics_.push_back(std::move(d));
+  errors_ += other.errors_;
+  warnings_ += other.warnings_;
+  other = Sink();
+}
+
 void Sink::SortByLocation() {
   std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
                    [](const Diagnostic& a, const Diagnostic& b) {

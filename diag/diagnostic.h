@@ -95,6 +95,8 @@ class Sink {
   auto diagnostics() const -> const std::vector<Diagnostic>& { return diagnostics_; }
   auto error_count() const -> size_t { return errors_; }
   auto warning_count() const -> size_t { return warnings_; }
+  /// Moves every diagnostic of `other` to the end of this sink, in order.
+  void Append(Sink&& other);
   /// Sorts by file, line, column, then code, for stable output.
   void SortByLocation();
 

@@ -64,6 +64,7 @@ class Analyzer {
   auto ContributesTopology(const imports::LoadedFile& file) const -> bool;
   void CollectInputs();
   void CollectNodes();
+  void BuildNodes();
   void BuildNode(const syntax::NodeTemplate& tpl, syntax::Family family, ir::NodeId id);
   void AssignProperties(const std::vector<std::pair<syntax::Name, syntax::ValueRef>>& given,
                         const std::vector<ir::PropertyDef>& defs, const std::string& owner,
@@ -102,6 +103,11 @@ class Analyzer {
   void CheckEntityReference(const ir::Value& call, const FunctionContext& ctx);
   void CheckAllFunctions();
   auto HasHost(ir::NodeId node) const -> bool;
+
+  /// Where diagnostics go: the thread's own sink while templates are checked in parallel
+  /// (merged back in template order, so output does not depend on scheduling), else sink_.
+  auto Sink() const -> diag::Sink& { return thread_sink_ != nullptr ? *thread_sink_ : sink_; }
+  static thread_local diag::Sink* thread_sink_;
 
   const imports::LoadedSet& loaded_;
   diag::Sink& sink_;

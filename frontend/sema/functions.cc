@@ -58,8 +58,8 @@ void Analyzer::CheckFunction(const ir::Value& call, const FunctionContext& ctx) 
   bool tosca = family_ == syntax::Family::kTosca;
   auto arity = [&](size_t min, size_t max) {
     if (argc >= min && argc <= max) return true;
-    sink_.Report(diag::Kind::kFunctionArity, call.loc, ctx.Path(), name,
-                 fmt::format("takes {}, got {}", ArityText(min, max), argc));
+    Sink().Report(diag::Kind::kFunctionArity, call.loc, ctx.Path(), name,
+                  fmt::format("takes {}, got {}", ArityText(min, max), argc));
     return false;
   };
   bool ok = true;
@@ -74,12 +74,12 @@ void Analyzer::CheckFunction(const ir::Value& call, const FunctionContext& ctx) 
     if (ok && call.items[0].kind == VK::kString) {
       const std::string& input = call.items[0].s;
       if (input_index_.count(input) == 0) {
-        sink_.Report(diag::Kind::kUnknownInput, call.items[0].loc, ctx.Path(), input);
+        Sink().Report(diag::Kind::kUnknownInput, call.items[0].loc, ctx.Path(), input);
         std::vector<std::string_view> names;
         for (const ir::Input& in : st_.inputs) names.push_back(in.name);
         std::string_view close = diag::ClosestName(input, names);
         if (!close.empty())
-          sink_.AddNote(call.items[0].loc, fmt::format("did you mean `{}`?", close));
+          Sink().AddNote(call.items[0].loc, fmt::format("did you mean `{}`?", close));
       }
     }
   } else if (name == "concat" || name == "merge") {
@@ -114,39 +114,39 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
   const std::string& e = entity.s;
   if (e == "SELF") {
     if (ctx.where == Where::kOutput) {
-      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.Path(),
-                   fmt::format("{}: [ SELF, ... ]", fn), "in outputs");
+      Sink().Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.Path(),
+                    fmt::format("{}: [ SELF, ... ]", fn), "in outputs");
       return;
     }
     node = ctx.where == Where::kRelationship ? ir::NodeId{} : ctx.self;
   } else if (e == "SOURCE" || e == "TARGET") {
     if (ctx.where != Where::kRelationship) {
-      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.Path(),
-                   fmt::format("{}: [ {}, ... ]", fn, e), WhereText(ctx.where));
+      Sink().Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.Path(),
+                    fmt::format("{}: [ {}, ... ]", fn, e), WhereText(ctx.where));
       return;
     }
     const ir::Relationship& rel = st_.relationships[ctx.relationship.value];
     node = e == "SOURCE" ? rel.source : rel.target;
   } else if (e == "HOST") {
     if (ctx.where == Where::kOutput || !ctx.self.valid()) {
-      sink_.Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.Path(),
-                   fmt::format("{}: [ HOST, ... ]", fn), WhereText(ctx.where));
+      Sink().Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.Path(),
+                    fmt::format("{}: [ HOST, ... ]", fn), WhereText(ctx.where));
       return;
     }
     if (!HasHost(ctx.self)) {
-      sink_.Report(diag::Kind::kFunctionHostNotFound, entity.loc, ctx.Path(), fn,
-                   st_.nodes[ctx.self.value].name);
+      Sink().Report(diag::Kind::kFunctionHostNotFound, entity.loc, ctx.Path(), fn,
+                    st_.nodes[ctx.self.value].name);
       return;
     }
     return;  // the attribute may live anywhere up the host chain; the expressions stage checks it
   } else {
     auto it = node_index_.find(e);
     if (it == node_index_.end()) {
-      sink_.Report(diag::Kind::kFunctionUnknownNode, entity.loc, ctx.Path(), fn, e);
+      Sink().Report(diag::Kind::kFunctionUnknownNode, entity.loc, ctx.Path(), fn, e);
       std::vector<std::string_view> names;
       for (const auto& n : st_.nodes) names.push_back(n.name);
       std::string_view close = diag::ClosestName(e, names);
-      if (!close.empty()) sink_.AddNote(entity.loc, fmt::format("did you mean `{}`?", close));
+      if (!close.empty()) Sink().AddNote(entity.loc, fmt::format("did you mean `{}`?", close));
       return;
     }
     node = it->second;
@@ -170,7 +170,7 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
       bool found =
           has(ctype.properties, prop) || (fn == "get_attribute" && has(ctype.attributes, prop));
       if (!found) {
-        sink_.Report(
+        Sink().Report(
             diag::Kind::kFunctionUnknownPath, call.items[2].loc, ctx.Path(), fn,
             fmt::format("{} `{}` not found in capability `{}` of node template `{}`",
                         fn == "get_property" ? "property" : "attribute", prop, cap.name, e));
@@ -184,17 +184,17 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
   bool found =
       has(type.properties, second.s) || (fn == "get_attribute" && has(type.attributes, second.s));
   if (!found) {
-    sink_.Report(diag::Kind::kFunctionUnknownPath, second.loc, ctx.Path(), fn,
-                 fmt::format("{} `{}` not found in node template `{}` (type `{}`)",
-                             fn == "get_property" ? "property" : "attribute", second.s,
-                             st_.nodes[node.value].name, type.name));
+    Sink().Report(diag::Kind::kFunctionUnknownPath, second.loc, ctx.Path(), fn,
+                  fmt::format("{} `{}` not found in node template `{}` (type `{}`)",
+                              fn == "get_property" ? "property" : "attribute", second.s,
+                              st_.nodes[node.value].name, type.name));
     std::vector<std::string_view> names;
     for (const auto& p : type.properties) names.push_back(p.name);
     if (fn == "get_attribute") {
       for (const auto& a : type.attributes) names.push_back(a.name);
     }
     std::string_view close = diag::ClosestName(second.s, names);
-    if (!close.empty()) sink_.AddNote(second.loc, fmt::format("did you mean `{}`?", close));
+    if (!close.empty()) Sink().AddNote(second.loc, fmt::format("did you mean `{}`?", close));
   }
 }
 

@@ -3,12 +3,15 @@
 
 #include <algorithm>
 #include <functional>
+#include <thread>
 
 #include "frontend/sema/analyzer.h"
 
 namespace toscac::sema {
 
 using syntax::TypeKind;
+
+thread_local diag::Sink* Analyzer::thread_sink_ = nullptr;
 
 // TOSCA imports bring types only; a Cloudify blueprint merges the node templates, inputs and
 // outputs of every file it imports.
@@ -58,9 +61,9 @@ void Analyzer::CollectInputs() {
     for (const syntax::PropertyDef& def : file.syntax.inputs) {
       diag::PathRef topo(TopoBase()), inputs(topo, "inputs"), path(inputs, def.name.text);
       if (input_index_.count(def.name.text) != 0) {
-        sink_.Report(diag::Kind::kDuplicateTemplate, def.name.loc, path.Str(), "input",
-                     def.name.text);
-        sink_.AddNote(st_.inputs[input_index_.at(def.name.text)].loc, "first defined here");
+        Sink().Report(diag::Kind::kDuplicateTemplate, def.name.loc, path.Str(), "input",
+                      def.name.text);
+        Sink().AddNote(st_.inputs[input_index_.at(def.name.text)].loc, "first defined here");
         continue;
       }
       ir::Input in;
@@ -96,8 +99,8 @@ void Analyzer::AssignProperties(const std::vector<std::pair<syntax::Name, syntax
     auto def = std::find_if(defs.begin(), defs.end(),
                             [&](const ir::PropertyDef& d) { return d.name == name.text; });
     if (def == defs.end()) {
-      sink_.Report(diag::Kind::kUnknownProperty, name.loc, ppath.Str(), name.text, owner);
-      SuggestName(sink_, name.loc, name.text, NamesOf(defs));
+      Sink().Report(diag::Kind::kUnknownProperty, name.loc, ppath.Str(), name.text, owner);
+      SuggestName(Sink(), name.loc, name.text, NamesOf(defs));
       continue;
     }
     ir::Property prop{name.text, ToValue(ref, family), false};
@@ -111,8 +114,8 @@ void Analyzer::AssignProperties(const std::vector<std::pair<syntax::Name, syntax
     if (def.has_default) {
       out.push_back(ir::Property{def.name, def.default_value, true});
     } else if (def.required) {
-      sink_.Report(diag::Kind::kMissingProperty, owner_loc, path.Str(), def.name, owner);
-      sink_.AddNote(
+      Sink().Report(diag::Kind::kMissingProperty, owner_loc, path.Str(), def.name, owner);
+      Sink().AddNote(
           def.loc,
           fmt::format("declared in `{}`",
                       def.declared_in.valid() ? st_.types[def.declared_in.value].name : owner));
@@ -125,9 +128,9 @@ void Analyzer::CollectNodes() {
     if (!ContributesTopology(file)) continue;
     for (const syntax::NodeTemplate& tpl : file.syntax.nodes) {
       if (auto it = node_index_.find(tpl.name.text); it != node_index_.end()) {
-        sink_.Report(diag::Kind::kDuplicateTemplate, tpl.name.loc,
-                     Topo("node_templates.") + tpl.name.text, "node template", tpl.name.text);
-        sink_.AddNote(st_.nodes[it->second.value].loc, "first defined here");
+        Sink().Report(diag::Kind::kDuplicateTemplate, tpl.name.loc,
+                      Topo("node_templates.") + tpl.name.text, "node template", tpl.name.text);
+        Sink().AddNote(st_.nodes[it->second.value].loc, "first defined here");
         continue;
       }
       ir::NodeId id{static_cast<uint32_t>(st_.nodes.size())};
@@ -143,8 +146,37 @@ void Analyzer::CollectNodes() {
       relationship_templates_.emplace(rel.name.text, &rel);
     }
   }
-  for (uint32_t i = 0; i < st_.nodes.size(); ++i)
-    BuildNode(*node_syntax_[i], node_family_[i], ir::NodeId{i});
+  BuildNodes();
+}
+
+// Node templates are checked independently of each other, so large blueprints use both cores:
+// each half gets its own sink, merged in template order so that output never depends on timing.
+// Everything BuildNode reads is complete before this point; what it writes is its own node.
+void Analyzer::BuildNodes() {
+  constexpr size_t kParallelFrom = 4096;
+  const auto n = static_cast<uint32_t>(st_.nodes.size());
+  auto build_range = [this](uint32_t begin, uint32_t end) {
+    for (uint32_t i = begin; i < end; ++i)
+      BuildNode(*node_syntax_[i], node_family_[i], ir::NodeId{i});
+  };
+  if (n < kParallelFrom) {
+    build_range(0, n);
+    return;
+  }
+  for (uint32_t t = 0; t < st_.types.size(); ++t) {  // fill the shared cache before sharing it
+    if (!implemented_interfaces_[t])
+      implemented_interfaces_[t] = ImplementedOnly(st_.types[t].interfaces);
+  }
+  const uint32_t half = n / 2;
+  diag::Sink second_sink;
+  std::thread second([&] {
+    thread_sink_ = &second_sink;
+    build_range(half, n);
+    thread_sink_ = nullptr;
+  });
+  build_range(0, half);
+  second.join();
+  Sink().Append(std::move(second_sink));
 }
 
 void Analyzer::BuildNode(const syntax::NodeTemplate& tpl_in, syntax::Family family, ir::NodeId id) {
@@ -156,8 +188,8 @@ void Analyzer::BuildNode(const syntax::NodeTemplate& tpl_in, syntax::Family fami
   if (type_name.empty() && !tpl->copy.empty()) {
     auto it = node_index_.find(tpl->copy.text);
     if (it == node_index_.end()) {
-      sink_.Report(diag::Kind::kUnknownTargetNode, tpl->copy.loc, diag::PathRef(path, "copy").Str(),
-                   "`copy`", tpl->copy.text);
+      Sink().Report(diag::Kind::kUnknownTargetNode, tpl->copy.loc,
+                    diag::PathRef(path, "copy").Str(), "`copy`", tpl->copy.text);
       return;
     }
     type_name = node_syntax_[it->second.value]->type;
@@ -176,10 +208,10 @@ void Analyzer::BuildNode(const syntax::NodeTemplate& tpl_in, syntax::Family fami
   for (const auto& [name, ref] : tpl->attributes) {
     if (FindByName(const_cast<ir::Type&>(type).attributes, name.text) == nullptr &&
         FindByName(const_cast<ir::Type&>(type).properties, name.text) == nullptr) {
-      sink_.Report(diag::Kind::kUnknownAttribute, name.loc,
-                   diag::PathRef(diag::PathRef(path, "attributes"), name.text).Str(), name.text,
-                   type.name);
-      SuggestName(sink_, name.loc, name.text, NamesOf(type.attributes));
+      Sink().Report(diag::Kind::kUnknownAttribute, name.loc,
+                    diag::PathRef(diag::PathRef(path, "attributes"), name.text).Str(), name.text,
+                    type.name);
+      SuggestName(Sink(), name.loc, name.text, NamesOf(type.attributes));
       continue;
     }
     node.attributes.push_back(ir::Property{name.text, ToValue(ref, family), false});
@@ -211,8 +243,8 @@ void Analyzer::BuildCapabilities(const syntax::NodeTemplate& tpl, syntax::Family
     }
     bool cloudify_scalable = family == syntax::Family::kCloudify && cap.name.text == "scalable";
     if (def == nullptr && !cloudify_scalable) {
-      sink_.Report(diag::Kind::kUnknownCapability, cap.loc, cpath.Str(), type.name, cap.name.text);
-      SuggestName(sink_, cap.loc, cap.name.text, NamesOf(type.capabilities));
+      Sink().Report(diag::Kind::kUnknownCapability, cap.loc, cpath.Str(), type.name, cap.name.text);
+      SuggestName(Sink(), cap.loc, cap.name.text, NamesOf(type.capabilities));
       continue;
     }
     ir::CapabilityValues values;
@@ -266,8 +298,8 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
       if (candidate.name == def.name.text) declared = &candidate;
     }
     if (declared == nullptr && family == syntax::Family::kTosca) {
-      sink_.Report(diag::Kind::kUnknownInterface, def.loc, ipath.Str(), type.name, def.name.text);
-      SuggestName(sink_, def.loc, def.name.text, NamesOf(type.interfaces));
+      Sink().Report(diag::Kind::kUnknownInterface, def.loc, ipath.Str(), type.name, def.name.text);
+      SuggestName(Sink(), def.loc, def.name.text, NamesOf(type.interfaces));
       continue;
     }
     ir::Interface* iface = FindByName(node.interfaces, def.name.text);
@@ -286,9 +318,9 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
           }
         }
         if (in_type == nullptr && family == syntax::Family::kTosca) {
-          sink_.Report(diag::Kind::kUnknownOperation, op.loc,
-                       diag::PathRef(ipath, op.name.text).Str(), def.name.text, op.name.text);
-          SuggestName(sink_, op.loc, op.name.text, NamesOf(declared->operations));
+          Sink().Report(diag::Kind::kUnknownOperation, op.loc,
+                        diag::PathRef(ipath, op.name.text).Str(), def.name.text, op.name.text);
+          SuggestName(Sink(), op.loc, op.name.text, NamesOf(declared->operations));
           continue;
         }
         iface->operations.push_back(in_type ? *in_type
@@ -332,9 +364,9 @@ void Analyzer::CheckImplementation(const std::string& impl, diag::Loc loc,
   std::string plugin = impl.substr(0, dot);
   if (dot == std::string::npos ||
       std::find(plugin_names_.begin(), plugin_names_.end(), plugin) == plugin_names_.end()) {
-    sink_.Report(diag::Kind::kUnknownWorkflowPlugin, loc, path.Str(), impl, plugin);
+    Sink().Report(diag::Kind::kUnknownWorkflowPlugin, loc, path.Str(), impl, plugin);
     std::vector<std::string_view> names(plugin_names_.begin(), plugin_names_.end());
-    SuggestName(sink_, loc, plugin, names);
+    SuggestName(Sink(), loc, plugin, names);
   }
 }
 
@@ -350,9 +382,9 @@ void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate&
     if (deploy.valid()) {
       const yaml::Node& n = doc[deploy];
       if (n.kind != yaml::Kind::kInt || n.number.i < 0) {
-        sink_.Report(diag::Kind::kBadInstances, doc.LocOf(deploy),
-                     diag::PathRef(path, "instances.deploy").Str(),
-                     fmt::format("`deploy` must be a non-negative integer, found `{}`", n.text));
+        Sink().Report(diag::Kind::kBadInstances, doc.LocOf(deploy),
+                      diag::PathRef(path, "instances.deploy").Str(),
+                      fmt::format("`deploy` must be a non-negative integer, found `{}`", n.text));
       } else {
         node.instances.initial = n.number.i;
       }
@@ -379,16 +411,16 @@ void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate&
         [](const ir::Property& p) { return p.name == "default_instances" && !p.from_default; });
     if (!has_default) node.instances.initial = std::max<int64_t>(node.instances.min, 1);
     if (node.instances.max >= 0 && node.instances.min > node.instances.max) {
-      sink_.Report(diag::Kind::kBadInstances, min_loc,
-                   diag::PathRef(path, "capabilities.scalable.properties.min_instances").Str(),
-                   fmt::format("min_instances {} exceeds max_instances {}", node.instances.min,
-                               node.instances.max));
+      Sink().Report(diag::Kind::kBadInstances, min_loc,
+                    diag::PathRef(path, "capabilities.scalable.properties.min_instances").Str(),
+                    fmt::format("min_instances {} exceeds max_instances {}", node.instances.min,
+                                node.instances.max));
     } else if (node.instances.initial < node.instances.min ||
                (node.instances.max >= 0 && node.instances.initial > node.instances.max)) {
-      sink_.Report(diag::Kind::kBadInstances, default_loc,
-                   diag::PathRef(path, "capabilities.scalable.properties.default_instances").Str(),
-                   fmt::format("default_instances {} is outside [{}, {}]", node.instances.initial,
-                               node.instances.min, node.instances.max));
+      Sink().Report(diag::Kind::kBadInstances, default_loc,
+                    diag::PathRef(path, "capabilities.scalable.properties.default_instances").Str(),
+                    fmt::format("default_instances {} is outside [{}, {}]", node.instances.initial,
+                                node.instances.min, node.instances.max));
     }
   }
 }
@@ -413,11 +445,11 @@ void Analyzer::CheckRequirementCounts(const syntax::NodeTemplate& tpl, const ir:
     }
     if (uses.size() <= req.max) continue;
     std::string allowed = req.max == UINT32_MAX ? "" : fmt::format("at most {}", req.max);
-    sink_.Report(diag::Kind::kRequirementOccurrences, uses[req.max]->loc,
-                 Topo("node_templates.") + tpl.name.text + ".requirements", req.name, tpl.name.text,
-                 uses.size(), allowed);
-    sink_.AddNote(req.loc,
-                  fmt::format("`{}` declares occurrences [{}, {}]", req.name, req.min, req.max));
+    Sink().Report(diag::Kind::kRequirementOccurrences, uses[req.max]->loc,
+                  Topo("node_templates.") + tpl.name.text + ".requirements", req.name,
+                  tpl.name.text, uses.size(), allowed);
+    Sink().AddNote(req.loc,
+                   fmt::format("`{}` declares occurrences [{}, {}]", req.name, req.min, req.max));
   }
 }
 
@@ -435,9 +467,10 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
       if (r.name == rel.requirement.text) req = &r;
     }
     if (req == nullptr) {
-      sink_.Report(diag::Kind::kUnknownRequirement, rel.requirement.loc, path.Str(), src_type.name,
-                   rel.requirement.text);
-      SuggestName(sink_, rel.requirement.loc, rel.requirement.text, NamesOf(src_type.requirements));
+      Sink().Report(diag::Kind::kUnknownRequirement, rel.requirement.loc, path.Str(), src_type.name,
+                    rel.requirement.text);
+      SuggestName(Sink(), rel.requirement.loc, rel.requirement.text,
+                  NamesOf(src_type.requirements));
       return;
     }
   }
@@ -488,30 +521,30 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
   if (rel.node.empty() && family == syntax::Family::kCloudify)
     return;  // `target` missing: reported
   if (rel.node.empty()) {
-    sink_.Report(diag::Kind::kDanglingRequirement, rel.loc, path.Str(), rel.requirement.text,
-                 src.name);
+    Sink().Report(diag::Kind::kDanglingRequirement, rel.loc, path.Str(), rel.requirement.text,
+                  src.name);
     return;
   }
   auto target_it = node_index_.find(rel.node.text);
   if (target_it == node_index_.end()) {
     if (family == syntax::Family::kTosca && Lookup(TypeKind::kNode, rel.node.text).valid()) {
       // A node type: an abstract requirement the orchestrator fulfils at deploy time.
-      sink_.Report(diag::Kind::kDanglingRequirement, rel.node.loc, path.Str(), rel.requirement.text,
-                   src.name);
+      Sink().Report(diag::Kind::kDanglingRequirement, rel.node.loc, path.Str(),
+                    rel.requirement.text, src.name);
       return;
     }
     std::string what = family == syntax::Family::kTosca
                            ? fmt::format("requirement `{}`", rel.requirement.text)
                            : std::string("relationship");
-    sink_.Report(diag::Kind::kUnknownTargetNode, rel.node.loc, path.Str(), what, rel.node.text);
+    Sink().Report(diag::Kind::kUnknownTargetNode, rel.node.loc, path.Str(), what, rel.node.text);
     std::vector<std::string_view> names;
     for (const auto& n : st_.nodes) names.push_back(n.name);
-    SuggestName(sink_, rel.node.loc, rel.node.text, names);
+    SuggestName(Sink(), rel.node.loc, rel.node.text, names);
     return;
   }
   out.target = target_it->second;
   if (out.target == source) {
-    sink_.Report(diag::Kind::kSelfRelationship, rel.node.loc, path.Str(), src.name);
+    Sink().Report(diag::Kind::kSelfRelationship, rel.node.loc, path.Str(), src.name);
     return;
   }
   ir::TypeId target_type = st_.nodes[out.target.value].type;
@@ -530,9 +563,9 @@ void Analyzer::CheckTargetSatisfies(const ir::RequirementDef* req,
   const ir::NodeTemplate& tgt = st_.nodes[target.value];
   const ir::Type& tgt_type = st_.types[tgt.type.value];
   auto fail = [&](const std::string& why) {
-    sink_.Report(diag::Kind::kTargetCannotSatisfy, rel.node.loc, path.Str(), tgt.name,
-                 tgt_type.name, rel.requirement.text, why);
-    if (req != nullptr) sink_.AddNote(req->loc, "requirement declared here");
+    Sink().Report(diag::Kind::kTargetCannotSatisfy, rel.node.loc, path.Str(), tgt.name,
+                  tgt_type.name, rel.requirement.text, why);
+    if (req != nullptr) Sink().AddNote(req->loc, "requirement declared here");
   };
   if (req != nullptr && req->node.valid() && !st_.DerivesFrom(tgt.type, req->node)) {
     fail(fmt::format("it is not a `{}`", st_.types[req->node.value].name));
@@ -581,9 +614,9 @@ void Analyzer::CheckRelationshipGraph() {
         first_host = &r;
         continue;
       }
-      sink_.Report(diag::Kind::kTwoHosts, r.loc, Topo("node_templates.") + node.name, node.name,
-                   st_.nodes[first_host->target.value].name, st_.nodes[r.target.value].name);
-      sink_.AddNote(first_host->loc, "first host here");
+      Sink().Report(diag::Kind::kTwoHosts, r.loc, Topo("node_templates.") + node.name, node.name,
+                    st_.nodes[first_host->target.value].name, st_.nodes[r.target.value].name);
+      Sink().AddNote(first_host->loc, "first host here");
     }
   }
   // Cycles: iterative DFS with colours; each back edge closes one cycle, reported with its path.
@@ -613,10 +646,10 @@ void Analyzer::CheckRelationshipGraph() {
         std::string text;
         for (auto it = from; it != stack.end(); ++it) text += st_.nodes[*it].name + " -> ";
         text += st_.nodes[w].name;
-        sink_.Report(diag::Kind::kRelationshipCycle, r.loc,
-                     Topo("node_templates.") + st_.nodes[v].name, text);
-        sink_.AddNote(st_.nodes[w].loc,
-                      "a deployment would wait forever: each node waits for the next");
+        Sink().Report(diag::Kind::kRelationshipCycle, r.loc,
+                      Topo("node_templates.") + st_.nodes[v].name, text);
+        Sink().AddNote(st_.nodes[w].loc,
+                       "a deployment would wait forever: each node waits for the next");
       }
     }
   }
@@ -641,8 +674,8 @@ auto Analyzer::BuildPolicy(const syntax::Policy& policy, syntax::Family family,
       for (const syntax::Group& g : f.syntax.groups) is_group |= g.name.text == t.text;
     }
     if (!is_node && !is_group)
-      sink_.Report(diag::Kind::kUnknownPolicyTarget, t.loc, diag::PathRef(path, "targets").Str(),
-                   out.name, t.text);
+      Sink().Report(diag::Kind::kUnknownPolicyTarget, t.loc, diag::PathRef(path, "targets").Str(),
+                    out.name, t.text);
   }
   for (const syntax::PolicyTrigger& trigger : policy.triggers) {
     ir::Trigger tr;
@@ -650,11 +683,11 @@ auto Analyzer::BuildPolicy(const syntax::Policy& policy, syntax::Family family,
     tr.type = trigger.type.text;
     if (!trigger.type.empty() && std::find(trigger_names_.begin(), trigger_names_.end(),
                                            trigger.type.text) == trigger_names_.end()) {
-      sink_.Report(diag::Kind::kUnknownTrigger, trigger.type.loc,
-                   diag::PathRef(diag::PathRef(path, "triggers"), tr.name).Str(),
-                   trigger.type.text);
+      Sink().Report(diag::Kind::kUnknownTrigger, trigger.type.loc,
+                    diag::PathRef(diag::PathRef(path, "triggers"), tr.name).Str(),
+                    trigger.type.text);
       std::vector<std::string_view> names(trigger_names_.begin(), trigger_names_.end());
-      SuggestName(sink_, trigger.type.loc, trigger.type.text, names);
+      SuggestName(Sink(), trigger.type.loc, trigger.type.text, names);
     }
     for (const auto& [name, ref] : trigger.parameters)
       tr.parameters.emplace_back(name.text, ToValue(ref, family));
@@ -693,11 +726,11 @@ void Analyzer::CollectGroupsAndPolicies() {
           group.member_groups.push_back(m.text);
           continue;
         }
-        sink_.Report(diag::Kind::kUnknownMember, m.loc, diag::PathRef(path, "members").Str(),
-                     group.name, m.text);
+        Sink().Report(diag::Kind::kUnknownMember, m.loc, diag::PathRef(path, "members").Str(),
+                      group.name, m.text);
         std::vector<std::string_view> names;
         for (const auto& n : st_.nodes) names.push_back(n.name);
-        SuggestName(sink_, m.loc, m.text, names);
+        SuggestName(Sink(), m.loc, m.text, names);
       }
       for (const syntax::Policy& p : g.policies) {
         diag::PathRef policies(path, "policies"), policy_path(policies, p.name.text);
@@ -732,17 +765,17 @@ void Analyzer::CheckGroupMemberTypes(const ir::Group& group, const syntax::Group
     for (const syntax::Name& m : g.members) {
       if (m.text == member.name) loc = m.loc;
     }
-    sink_.Report(diag::Kind::kInvalidMemberType, loc, diag::PathRef(path, "members").Str(),
-                 member.name, group.name, allowed);
-    sink_.AddNote(gtype.loc, fmt::format("`{}` declares its members", gtype.name));
+    Sink().Report(diag::Kind::kInvalidMemberType, loc, diag::PathRef(path, "members").Str(),
+                  member.name, group.name, allowed);
+    Sink().AddNote(gtype.loc, fmt::format("`{}` declares its members", gtype.name));
   }
 }
 
 void Analyzer::CheckUnusedInputs() {
   for (size_t i = 0; i < st_.inputs.size(); ++i) {
     if (input_used_[i]) continue;
-    sink_.Report(diag::Kind::kUnusedInput, st_.inputs[i].loc, Topo("inputs.") + st_.inputs[i].name,
-                 st_.inputs[i].name);
+    Sink().Report(diag::Kind::kUnusedInput, st_.inputs[i].loc, Topo("inputs.") + st_.inputs[i].name,
+                  st_.inputs[i].name);
   }
 }
 
@@ -800,8 +833,8 @@ auto Analyzer::Run() -> ir::ServiceTemplate {
   CheckAllFunctions();
   CheckUnusedInputs();
   // Only when nothing else is wrong: an unreadable node_templates section has been reported.
-  if (root.has_topology && st_.nodes.empty() && sink_.error_count() == 0) {
-    sink_.Report(diag::Kind::kEmptyTopology, root.topology_loc, Topo("node_templates"));
+  if (root.has_topology && st_.nodes.empty() && Sink().error_count() == 0) {
+    Sink().Report(diag::Kind::kEmptyTopology, root.topology_loc, Topo("node_templates"));
   }
   return std::move(st_);
 }

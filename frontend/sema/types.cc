@@ -83,21 +83,21 @@ auto Analyzer::ResolveType(TypeKind kind, const syntax::Name& name, const diag::
   for (int k = 0; k < syntax::kTypeKindCount; ++k) {
     if (static_cast<TypeKind>(k) == kind) continue;
     if (Lookup(static_cast<TypeKind>(k), name.text).valid()) {
-      sink_.Report(diag::Kind::kWrongTypeKind, name.loc, path.Str(), name.text,
-                   syntax::TypeKindName(static_cast<TypeKind>(k)), syntax::TypeKindName(kind));
+      Sink().Report(diag::Kind::kWrongTypeKind, name.loc, path.Str(), name.text,
+                    syntax::TypeKindName(static_cast<TypeKind>(k)), syntax::TypeKindName(kind));
       return {};
     }
   }
-  sink_.Report(diag::Kind::kUnknownType, name.loc, path.Str(), syntax::TypeKindName(kind),
-               name.text);
+  Sink().Report(diag::Kind::kUnknownType, name.loc, path.Str(), syntax::TypeKindName(kind),
+                name.text);
   std::vector<std::string_view> names;
   for (const auto& [n, tid] : tables_[static_cast<size_t>(kind)]) names.push_back(n);
   std::sort(names.begin(), names.end());
   std::string_view close = diag::ClosestName(name.text, names);
-  if (!close.empty()) sink_.AddNote(name.loc, fmt::format("did you mean `{}`?", close));
+  if (!close.empty()) Sink().AddNote(name.loc, fmt::format("did you mean `{}`?", close));
   if (!loaded_.files.empty() && !loaded_.files[0].syntax.imports.empty()) {
-    sink_.AddNote(loaded_.files[0].syntax.imports[0].loc,
-                  "types come from the imports; is one missing?");
+    Sink().AddNote(loaded_.files[0].syntax.imports[0].loc,
+                   "types come from the imports; is one missing?");
   }
   return {};
 }
@@ -119,9 +119,9 @@ void Analyzer::CollectTypes() {
       if (auto it = table.find(name); it != table.end()) {
         const TypeSource& first = type_sources_[it->second.value];
         // A user type may not silently replace another definition, bundled or not.
-        sink_.Report(diag::Kind::kDuplicateType, def.name.loc, "", syntax::TypeKindName(def.kind),
-                     name);
-        sink_.AddNote(first.def->name.loc, "first defined here");
+        Sink().Report(diag::Kind::kDuplicateType, def.name.loc, "", syntax::TypeKindName(def.kind),
+                      name);
+        Sink().AddNote(first.def->name.loc, "first defined here");
         continue;
       }
       ir::Type type;
@@ -153,14 +153,14 @@ void Analyzer::ResolveParents() {
     if (!parent.valid()) {
       std::string path =
           fmt::format("{}_types.{}.derived_from", syntax::TypeKindName(def.kind), def.name.text);
-      sink_.Report(diag::Kind::kUnknownParentType, def.derived_from.loc, path, def.name.text,
-                   def.derived_from.text);
+      Sink().Report(diag::Kind::kUnknownParentType, def.derived_from.loc, path, def.name.text,
+                    def.derived_from.text);
       std::vector<std::string_view> names;
       for (const auto& [n, tid] : tables_[static_cast<size_t>(def.kind)]) names.push_back(n);
       std::sort(names.begin(), names.end());
       std::string_view close = diag::ClosestName(def.derived_from.text, names);
       if (!close.empty())
-        sink_.AddNote(def.derived_from.loc, fmt::format("did you mean `{}`?", close));
+        Sink().AddNote(def.derived_from.loc, fmt::format("did you mean `{}`?", close));
       incomplete_[i] = true;
       continue;
     }
@@ -182,10 +182,10 @@ void Analyzer::ResolveParents() {
           }
           text += st_.types[i].name;
           const syntax::TypeDef& def = *type_sources_[i].def;
-          sink_.Report(diag::Kind::kDerivationCycle, def.derived_from.loc,
-                       fmt::format("{}_types.{}.derived_from", syntax::TypeKindName(def.kind),
-                                   def.name.text),
-                       text);
+          Sink().Report(diag::Kind::kDerivationCycle, def.derived_from.loc,
+                        fmt::format("{}_types.{}.derived_from", syntax::TypeKindName(def.kind),
+                                    def.name.text),
+                        text);
         }
         break;
       }
@@ -337,10 +337,10 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
       ir::TypeId parent_t = Lookup(TypeKind::kData, inherited->schema.type);
       bool compatible = child_t.valid() && parent_t.valid() && st_.DerivesFrom(child_t, parent_t);
       if (!compatible) {
-        sink_.Report(diag::Kind::kIncompatibleOverride, p.schema.type.loc,
-                     path + ".properties." + prop.name, prop.name, type.name, prop.schema.type,
-                     inherited->schema.type, st_.types[inherited->declared_in.value].name);
-        sink_.AddNote(inherited->loc, "inherited definition");
+        Sink().Report(diag::Kind::kIncompatibleOverride, p.schema.type.loc,
+                      path + ".properties." + prop.name, prop.name, type.name, prop.schema.type,
+                      inherited->schema.type, st_.types[inherited->declared_in.value].name);
+        Sink().AddNote(inherited->loc, "inherited definition");
       }
     }
     if (!p.required.has_value()) prop.required = inherited->required;
@@ -398,8 +398,8 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
       // requirement still works, only its target-type check is lost.
       req.node = Lookup(TypeKind::kNode, r.node.text);
       if (!req.node.valid() && !Lookup(TypeKind::kCapability, r.node.text).valid()) {
-        sink_.Report(diag::Kind::kUnresolvedRequirementNode, r.node.loc, rpath + ".node", req.name,
-                     r.node.text);
+        Sink().Report(diag::Kind::kUnresolvedRequirementNode, r.node.loc, rpath + ".node", req.name,
+                      r.node.text);
       } else if (!req.node.valid()) {
         ResolveType(TypeKind::kNode, r.node, diag::PathRef(rpath + ".node"));
       }
@@ -508,18 +508,18 @@ auto Analyzer::Checker() -> ValueChecker {
     return id.valid() ? &st_.types[id.value] : nullptr;
   };
   lookup.primitive_base = [this](const ir::Type& t) { return PrimitiveBase(t); };
-  return ValueChecker(std::move(lookup), sink_);
+  return ValueChecker(std::move(lookup), Sink());
 }
 
 void Analyzer::CheckSchemaType(const ir::Schema& schema, diag::Loc loc, const diag::PathRef& path) {
   if (schema.type.empty()) return;
   if (!ValueChecker::IsPrimitive(schema.type) && !Lookup(TypeKind::kData, schema.type).valid()) {
-    sink_.Report(diag::Kind::kUnknownDataType, loc, path.Str(), schema.type);
+    Sink().Report(diag::Kind::kUnknownDataType, loc, path.Str(), schema.type);
     std::vector<std::string_view> names = {"string",  "integer", "float", "boolean", "timestamp",
                                            "version", "range",   "list",  "map"};
     for (const auto& [n, id] : tables_[static_cast<size_t>(TypeKind::kData)]) names.push_back(n);
     std::string_view close = diag::ClosestName(schema.type, names);
-    if (!close.empty()) sink_.AddNote(loc, fmt::format("did you mean `{}`?", close));
+    if (!close.empty()) Sink().AddNote(loc, fmt::format("did you mean `{}`?", close));
   }
   Checker().CheckConstraintClauses(schema, path.Str());
   if (schema.entry) CheckSchemaType(*schema.entry, loc, diag::PathRef(path, "entry_schema"));
