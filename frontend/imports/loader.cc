@@ -2,6 +2,7 @@
 #include "frontend/imports/loader.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -134,10 +135,16 @@ auto Loader::ResolveUrl(const std::string& url, const syntax::Import& imp)
     return std::nullopt;
   }
   if (!options_.cache_dir.empty()) {
+    // Write beside the target and rename, so that a concurrent or interrupted run never reads a
+    // half-written cache entry.
     fs::path target = fs::path(options_.cache_dir) / host_path;
     std::error_code ec;
     fs::create_directories(target.parent_path(), ec);
-    std::ofstream(target, std::ios::binary) << *body;
+    fs::path partial = target;
+    partial += ".partial." + std::to_string(::getpid());
+    bool written = static_cast<bool>(std::ofstream(partial, std::ios::binary) << *body);
+    if (written) fs::rename(partial, target, ec);
+    if (!written || ec) fs::remove(partial, ec);
   }
   return Source{url, url, url, std::move(*body), false};
 }
