@@ -106,8 +106,13 @@ class Analyzer {
 
   /// Where diagnostics go: the thread's own sink while templates are checked in parallel
   /// (merged back in template order, so output does not depend on scheduling), else sink_.
-  auto Sink() const -> diag::Sink& { return thread_sink_ != nullptr ? *thread_sink_ : sink_; }
-  static thread_local diag::Sink* thread_sink_;
+  auto Sink() const -> diag::Sink& {
+    diag::Sink* own = ThreadSink();
+    return own != nullptr ? *own : sink_;
+  }
+  /// The calling thread's sink override. A function-local thread_local in one file: GCC's UBSan
+  /// misreports accesses to a thread_local class member made from other files.
+  static auto ThreadSink() -> diag::Sink*&;
 
   const imports::LoadedSet& loaded_;
   diag::Sink& sink_;

@@ -11,7 +11,10 @@ namespace toscac::sema {
 
 using syntax::TypeKind;
 
-thread_local diag::Sink* Analyzer::thread_sink_ = nullptr;
+auto Analyzer::ThreadSink() -> diag::Sink*& {
+  thread_local diag::Sink* sink = nullptr;
+  return sink;
+}
 
 // TOSCA imports bring types only; a Cloudify blueprint merges the node templates, inputs and
 // outputs of every file it imports.
@@ -170,9 +173,9 @@ void Analyzer::BuildNodes() {
   const uint32_t half = n / 2;
   diag::Sink second_sink;
   std::thread second([&] {
-    thread_sink_ = &second_sink;
+    ThreadSink() = &second_sink;
     build_range(half, n);
-    thread_sink_ = nullptr;
+    ThreadSink() = nullptr;
   });
   build_range(0, half);
   second.join();
