@@ -436,16 +436,11 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
   }
   if (!def.valid_types.empty()) {
     type.valid_types.clear();
-    TypeKind target_kind = def.kind == TypeKind::kCapability ||
-                                   def.kind == TypeKind::kRelationship ||
-                                   def.kind == TypeKind::kGroup || def.kind == TypeKind::kPolicy
-                               ? TypeKind::kNode
-                               : TypeKind::kNode;
     for (const syntax::Name& n : def.valid_types) {
       // valid_target_types name capability types; members/targets/valid_source_types name node
       // (or group) types.
       ir::TypeId t = def.kind == TypeKind::kRelationship ? Lookup(TypeKind::kCapability, n.text)
-                                                         : Lookup(target_kind, n.text);
+                                                         : Lookup(TypeKind::kNode, n.text);
       if (!t.valid() && def.kind != TypeKind::kRelationship) t = Lookup(TypeKind::kGroup, n.text);
       if (!t.valid()) {
         ResolveType(def.kind == TypeKind::kRelationship ? TypeKind::kCapability : TypeKind::kNode,
