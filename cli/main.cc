@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
@@ -25,6 +26,7 @@ struct ValidateFlags {
   bool allow_outside = false;
   bool warnings_as_errors = false;
   bool quiet = false;
+  bool time_report = false;
 };
 
 auto DefaultCacheDir() -> std::string {
@@ -33,6 +35,22 @@ auto DefaultCacheDir() -> std::string {
   if (const char* home = std::getenv("HOME"); home && *home)
     return std::string(home) + "/.cache/toscac/imports";
   return "";
+}
+
+// Where the time went, on stderr, in the spirit of clang's -ftime-report. Rendering is what is
+// left of the total after the front end's stages.
+void PrintTimeReport(const toscac::imports::PhaseTimes& times,
+                     std::chrono::steady_clock::time_point started) {
+  std::chrono::duration<double> total = std::chrono::steady_clock::now() - started;
+  double rest = total.count() - times.yaml - times.dialect - times.sema;
+  std::fprintf(stderr,
+               "time report (wall seconds):\n"
+               "  yaml     %8.3f  libyaml and the located tree\n"
+               "  dialect  %8.3f  syntax model\n"
+               "  sema     %8.3f  types, templates, values, functions\n"
+               "  other    %8.3f  reading files, imports, rendering\n"
+               "  total    %8.3f\n",
+               times.yaml, times.dialect, times.sema, rest, total.count());
 }
 
 // Everything a command builds. The driver exits without destroying it (as clang's -disable-free
@@ -59,6 +77,9 @@ auto RunValidate(const ValidateFlags& flags, Session& session) -> int {
     transport = toscac::imports::MakeCurlTransport();
     options.transport = transport.get();
   }
+  toscac::imports::PhaseTimes times;
+  if (flags.time_report) options.times = &times;
+  auto started = std::chrono::steady_clock::now();
   std::optional<toscac::ir::ServiceTemplate>& st = session.st;
   st = toscac::frontend::Load(options, sources, sink, &session.loaded);
   sink.SortByLocation();
@@ -85,6 +106,7 @@ auto RunValidate(const ValidateFlags& flags, Session& session) -> int {
                   sink.warning_count() == 1 ? "" : "s");
     }
   }
+  if (flags.time_report) PrintTimeReport(times, started);
   return failed ? 1 : 0;
 }
 
@@ -117,6 +139,7 @@ auto main(int argc, char** argv) -> int {
   cmd->add_option("--color", validate.color, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_flag("-q,--quiet", validate.quiet, "no summary line");
+  cmd->add_flag("--time-report", validate.time_report, "print the time each stage took (stderr)");
 
   try {
     app.parse(argc, argv);

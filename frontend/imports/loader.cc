@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -85,6 +86,11 @@ class Loader {
   auto ResolveLocal(const LoadedFile& importer, const syntax::Import& imp) -> std::optional<Source>;
   auto ProfileSource(const Profile& profile) -> Source;
   auto InsideRoot(const fs::path& path) const -> bool;
+  void AddTime(std::chrono::steady_clock::time_point started, double PhaseTimes::*phase) const {
+    if (options_.times == nullptr) return;
+    std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started;
+    options_.times->*phase += spent.count();
+  }
 
   const LoadOptions& options_;
   diag::SourceManager& sources_;
@@ -235,7 +241,9 @@ auto Loader::Resolve(const LoadedFile& importer, const syntax::Import& imp,
 auto Loader::LoadSource(Source source, std::optional<syntax::Version> inherited,
                         diag::Loc import_loc) -> int {
   diag::FileId id = sources_.Add(source.display, std::move(source.text));
+  auto started = std::chrono::steady_clock::now();
   std::vector<yaml::Document> docs = yaml::Parse(id, sources_.Text(id), sink_);
+  AddTime(started, &PhaseTimes::yaml);
   if (docs.size() > 1) {
     sink_.Report(diag::Kind::kYamlMultipleDocuments, docs[1].LocOf(docs[1].root), "", docs.size());
     if (import_loc.file.value != 0) sink_.AddNote(import_loc, "imported here");
@@ -276,7 +284,9 @@ auto Loader::LoadSource(Source source, std::optional<syntax::Version> inherited,
     return -1;
   }
   LoadedFile file;
+  started = std::chrono::steady_clock::now();
   file.syntax = dialect::ReadFile(*doc, *version, sink_);
+  AddTime(started, &PhaseTimes::dialect);
   file.syntax.has_version = has_version;
   file.doc = std::move(doc);
   file.is_profile = source.is_profile;

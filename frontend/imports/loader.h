@@ -22,6 +22,13 @@ class HttpTransport {
 };
 auto MakeCurlTransport() -> std::unique_ptr<HttpTransport>;
 
+/// Wall seconds spent per stage, summed over all files; filled when LoadOptions::times is set.
+struct PhaseTimes {
+  double yaml = 0;     // libyaml and the located tree
+  double dialect = 0;  // YAML tree to syntax model
+  double sema = 0;     // types, templates, values, functions (filled by frontend::Load)
+};
+
 struct LoadOptions {
   std::string root_file;
   std::vector<std::string> catalogs;  // folders laid out as host/path
@@ -29,6 +36,7 @@ struct LoadOptions {
   bool offline = false;
   bool allow_outside_imports = false;
   HttpTransport* transport = nullptr;  // required unless offline
+  PhaseTimes* times = nullptr;         // optional
 };
 
 struct LoadedFile {

@@ -120,6 +120,7 @@ struct EventStream::Impl {
         }
         case YAML_SEQUENCE_START_EVENT:
           event.type = EventType::kSequenceStart;
+          event.flow = raw.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
           event.anchor = batch->Copy(CString(raw.data.sequence_start.anchor),
                                      Length(raw.data.sequence_start.anchor));
           break;
@@ -128,6 +129,7 @@ struct EventStream::Impl {
           break;
         case YAML_MAPPING_START_EVENT:
           event.type = EventType::kMappingStart;
+          event.flow = raw.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
           event.anchor = batch->Copy(CString(raw.data.mapping_start.anchor),
                                      Length(raw.data.mapping_start.anchor));
           break;

@@ -28,6 +28,7 @@ enum class EventType : uint8_t {
 struct Event {
   EventType type = EventType::kStreamEnd;
   bool plain = false;  // a plain scalar
+  bool flow = false;   // a flow collection (`{...}`, `[...]`)
   uint32_t line = 0;   // 1-based start position
   uint32_t col = 0;
   std::string_view value;   // scalar text

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "frontend/yaml/event_stream.h"
+#include "frontend/yaml/split_parse.h"
 
 namespace toscac::yaml {
 
@@ -47,6 +48,23 @@ auto Document::Size(NodeId id) const -> size_t {
   if (!id.valid()) return 0;
   const Node& n = nodes[id.value];
   return n.kind == Kind::kMap ? n.count / 2 : n.count;
+}
+
+auto Document::Append(Document&& other) -> uint32_t {
+  auto node_base = static_cast<uint32_t>(nodes.size());
+  auto child_base = static_cast<uint32_t>(child_ids.size());
+  nodes.reserve(nodes.size() + other.nodes.size());
+  for (Node node : other.nodes) {
+    node.first += child_base;
+    nodes.push_back(node);
+  }
+  child_ids.reserve(child_ids.size() + other.child_ids.size());
+  for (NodeId id : other.child_ids) child_ids.push_back(NodeId{id.value + node_base});
+  // The texts stay where they are; the blocks go before ours so that Intern keeps filling ours.
+  blocks_.insert(blocks_.begin(), std::make_move_iterator(other.blocks_.begin()),
+                 std::make_move_iterator(other.blocks_.end()));
+  other = Document{};
+  return node_base;
 }
 
 auto Document::Intern(std::string_view text) -> std::string_view {
@@ -170,10 +188,14 @@ constexpr std::string_view kTagPrefix = "tag:yaml.org,2002:";
 // Builds Documents from the event stream. Collections are open on a stack until their end event.
 class TreeBuilder {
  public:
-  TreeBuilder(diag::FileId file, diag::Sink& sink, const ParseOptions& options)
-      : file_(file), sink_(sink), options_(options) {}
+  TreeBuilder(diag::FileId file, diag::Sink& sink, const ParseOptions& options,
+              const internal::PartOptions& part = {})
+      : file_(file), sink_(sink), options_(options), part_(part) {}
 
   auto Run(std::string_view text) -> std::vector<Document>;
+  auto alias_expansion() const -> uint64_t { return alias_expansion_; }
+  auto max_open() const -> uint32_t { return max_open_; }
+  auto root_merged() const -> bool { return root_merged_; }
 
  private:
   // libyaml reports encoding errors by byte offset only.
@@ -207,12 +229,13 @@ class TreeBuilder {
   void Anchor(std::string_view anchor, NodeId id);
   auto Scalar(const Event& event) -> NodeId;
   void CloseCollection(const Open& open);
-  void MergeKeys(std::vector<NodeId>& entries);
+  auto MergeKeys(std::vector<NodeId>& entries) -> bool;
   void DropDuplicateKeys(std::vector<NodeId>& entries);
 
   diag::FileId file_;
   diag::Sink& sink_;
   const ParseOptions& options_;
+  internal::PartOptions part_;
   Document doc_;
   std::vector<Open> stack_;
   std::vector<NodeId> pending_;  // children of the open collections, innermost last
@@ -221,6 +244,8 @@ class TreeBuilder {
   // nodes can be aliased, so only they need a size.
   std::unordered_map<std::string, std::pair<NodeId, uint64_t>> anchors_;
   uint64_t alias_expansion_ = 0;
+  uint32_t max_open_ = 0;     // the most collections open when another one started
+  bool root_merged_ = false;  // the root map had merge keys
   bool failed_ = false;
 };
 
@@ -242,7 +267,7 @@ void TreeBuilder::ReportParserError(const ParserError& error) {
 auto TreeBuilder::NewNode(Kind kind, const Event& event) -> NodeId {
   Node node;
   node.kind = kind;
-  node.line = event.line;
+  node.line = event.line + part_.line_offset;
   node.col = event.col;
   doc_.nodes.push_back(node);
   return NodeId{static_cast<uint32_t>(doc_.nodes.size() - 1)};
@@ -316,7 +341,13 @@ auto TreeBuilder::Scalar(const Event& event) -> NodeId {
 
 // YAML 1.1 merge keys (`<<: *base`), still common in blueprints: entries of the merged maps that
 // the map does not define itself are appended.
-void TreeBuilder::MergeKeys(std::vector<NodeId>& entries) {
+auto TreeBuilder::MergeKeys(std::vector<NodeId>& entries) -> bool {
+  bool any = false;  // most maps have none: look before allocating anything
+  for (size_t i = 0; i + 1 < entries.size() && !any; i += 2) {
+    const Node& key = doc_.nodes[entries[i].value];
+    any = key.plain && key.text == "<<";
+  }
+  if (!any) return false;
   std::vector<NodeId> sources;
   std::vector<NodeId> kept;
   for (size_t i = 0; i + 1 < entries.size(); i += 2) {
@@ -334,7 +365,7 @@ void TreeBuilder::MergeKeys(std::vector<NodeId>& entries) {
       kept.push_back(entries[i + 1]);
     }
   }
-  if (sources.empty()) return;
+  if (sources.empty()) return false;
   for (NodeId source : sources) {
     ChildSpan merged = doc_.Children(source);
     for (size_t i = 0; i + 1 < merged.size(); i += 2) {
@@ -349,23 +380,25 @@ void TreeBuilder::MergeKeys(std::vector<NodeId>& entries) {
     }
   }
   entries = std::move(kept);
+  return true;
 }
 
 // Reports each repeated key, then keeps only its first entry so that later stages see one.
 void TreeBuilder::DropDuplicateKeys(std::vector<NodeId>& entries) {
-  std::vector<bool> drop(entries.size() / 2, false);
+  std::vector<bool> drop;  // allocated at the first repeat only
   auto report = [&](size_t i, size_t first) {
     sink_.Report(diag::Kind::kYamlDuplicateKey, doc_.LocOf(entries[i]), "",
                  doc_.nodes[entries[i].value].text);
     sink_.AddNote(doc_.LocOf(entries[first]), "first defined here");
+    drop.resize(entries.size() / 2, false);
     drop[i / 2] = true;
   };
+  auto dropped = [&](size_t i) { return !drop.empty() && drop[i / 2]; };
   bool any = false;
   if (entries.size() <= 16) {
     for (size_t i = 2; i < entries.size(); i += 2) {
       for (size_t j = 0; j < i; j += 2) {
-        if (!drop[j / 2] &&
-            doc_.nodes[entries[i].value].text == doc_.nodes[entries[j].value].text) {
+        if (!dropped(j) && doc_.nodes[entries[i].value].text == doc_.nodes[entries[j].value].text) {
           report(i, j);
           any = true;
           break;
@@ -386,7 +419,7 @@ void TreeBuilder::DropDuplicateKeys(std::vector<NodeId>& entries) {
   if (!any) return;
   std::vector<NodeId> kept;
   for (size_t i = 0; i < entries.size(); i += 2) {
-    if (drop[i / 2]) continue;
+    if (dropped(i)) continue;
     kept.push_back(entries[i]);
     kept.push_back(entries[i + 1]);
   }
@@ -399,7 +432,7 @@ void TreeBuilder::CloseCollection(const Open& open) {
   auto begin = pending_.begin() + static_cast<std::ptrdiff_t>(open.start);
   if (node.kind == Kind::kMap) {
     scratch_.assign(begin, pending_.end());
-    MergeKeys(scratch_);
+    if (MergeKeys(scratch_) && stack_.empty()) root_merged_ = true;
     DropDuplicateKeys(scratch_);
     node.first = static_cast<uint32_t>(doc_.child_ids.size());
     node.count = static_cast<uint32_t>(scratch_.size());
@@ -415,7 +448,7 @@ void TreeBuilder::CloseCollection(const Open& open) {
 auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
   text_ = text;
   std::vector<Document> docs;
-  EventStream stream(text, options_.thread_threshold);
+  EventStream stream(text, part_.single_thread ? SIZE_MAX : options_.thread_threshold);
   bool done = false;
   while (!done) {
     const Event* next = stream.Next();
@@ -430,8 +463,8 @@ auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
         doc_.file = file_;
         // Generous sizes from the text (blueprints run about 12 bytes a node): reserving only
         // takes address space, while regrowing would copy the largest vectors we have.
-        doc_.nodes.reserve(text.size() / 6 + 16);
-        doc_.child_ids.reserve(text.size() / 6 + 16);
+        doc_.nodes.reserve(std::max(text.size(), part_.reserve_bytes) / 6 + 16);
+        doc_.child_ids.reserve(std::max(text.size(), part_.reserve_bytes) / 6 + 16);
         pending_.clear();
         anchors_.clear();
         alias_expansion_ = 0;
@@ -454,7 +487,9 @@ auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
           failed_ = done = true;
           break;
         }
+        max_open_ = std::max(max_open_, static_cast<uint32_t>(stack_.size()));
         NodeId id = NewNode(is_map ? Kind::kMap : Kind::kSeq, event);
+        doc_.nodes[id.value].flow = event.flow;
         Anchor(event.anchor, id);
         stack_.push_back(Open{id, 1, pending_.size(), std::string(event.anchor)});
         break;
@@ -509,8 +544,26 @@ auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
 
 }  // namespace
 
+namespace internal {
+
+auto ParsePart(diag::FileId file, std::string_view text, diag::Sink& sink,
+               const ParseOptions& options, const PartOptions& part) -> Part {
+  TreeBuilder builder(file, sink, options, part);
+  Part result;
+  result.docs = builder.Run(text);
+  result.alias_expansion = builder.alias_expansion();
+  result.max_open = builder.max_open();
+  result.root_merged = builder.root_merged();
+  return result;
+}
+
+}  // namespace internal
+
 auto Parse(diag::FileId file, std::string_view text, diag::Sink& sink, const ParseOptions& options)
     -> std::vector<Document> {
+  if (options.split_parts != 1 && text.size() >= options.split_threshold) {
+    if (auto docs = internal::TryParseSplit(file, text, options)) return std::move(*docs);
+  }
   TreeBuilder builder(file, sink, options);
   return builder.Run(text);
 }

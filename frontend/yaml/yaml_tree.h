@@ -53,6 +53,7 @@ struct Node {
   Kind kind = Kind::kNull;
   bool plain = true;     // a plain (unquoted, untagged) scalar
   bool invalid = false;  // already reported as malformed (e.g. `!!int four`)
+  bool flow = false;     // a flow collection
 };
 
 /// One YAML document. Aliases share the anchored node's id (no copies), so a tree may be a DAG;
@@ -83,6 +84,8 @@ class Document {
   auto Find(NodeId map, std::string_view key) const -> NodeId;
   /// Number of entries of a map (pairs) or items of a sequence.
   auto Size(NodeId id) const -> size_t;
+  /// Moves `other`'s nodes to the end of this document, its ids shifted by the returned base.
+  auto Append(Document&& other) -> uint32_t;
   /// Copies `text` into the document's arena.
   auto Intern(std::string_view text) -> std::string_view;
 
@@ -98,6 +101,11 @@ struct ParseOptions {
   uint32_t max_depth = 512;
   /// Inputs at least this large are parsed by libyaml on a second thread.
   size_t thread_threshold = 1 << 20;
+  /// Inputs at least this large whose `node_templates` block can be cut safely at template
+  /// boundaries are parsed in `split_parts` pieces at once (see split_parse.h); any doubt, and
+  /// any diagnostic from a piece, falls back to the ordinary parse.
+  size_t split_threshold = 1 << 20;
+  unsigned split_parts = 0;  // 0: one per hardware thread (at most 8); 1: never split
 };
 
 /// Parses every document in `text`. Problems go to `sink`; a document with a syntax error is not

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""A blueprint large enough for the parallel paths (libyaml on its own thread from 1 MiB, node
-templates checked on two threads from 4,096 nodes), with mistakes planted at known places.
-Checks that every mistake is reported, once, in source order, as a small blueprint would."""
+"""A blueprint large enough for the parallel paths (node_templates parsed in pieces, or libyaml on
+its own thread, from 1 MiB; node templates checked on two threads from 4,096 nodes), with mistakes
+planted at known places. Checks that every mistake is reported, once, in source order, as a small
+blueprint would; then that a template repeated across the pieces is reported once, as a whole
+parse would."""
 import os
 import re
 import subprocess
@@ -44,3 +46,20 @@ if run.returncode != 1 or got != expected_lines:
     print(f"expected exit 1 and {expected_lines}")
     sys.exit(1)
 print("all planted mistakes reported once, in order")
+
+# server_5 again, in the last piece: the pieces must give way to the whole parse (one T0102).
+repeat = ["    server_5:", "      type: tosca.nodes.Compute"]
+text = "\n".join(lines + repeat) + "\n"
+with tempfile.TemporaryDirectory() as tmp:
+    path = os.path.join(tmp, "repeat.yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    run = subprocess.run([toscac, "validate", "--offline", "--format", "json", path],
+                         capture_output=True, text=True, timeout=300)
+report = json.loads(run.stdout)
+got = [(d["code"], d["location"]["line"]) for d in report["diagnostics"] if d["code"] == "T0102"]
+expected = [("T0102", len(lines) + 1)]
+print(f"repeated template: {got}")
+if got != expected:
+    print(f"expected {expected}")
+    sys.exit(1)
