@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "frontend/overrides/overrides.h"
 #include "frontend/sema/sema.h"
 
 namespace toscac::frontend {
@@ -15,6 +16,11 @@ auto Load(const LoadOptions& options, diag::SourceManager& sources, diag::Sink& 
   if (loaded.root_ok) st = sema::Analyze(loaded, sources, sink);
   std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started;
   if (options.times != nullptr) options.times->sema += spent.count();
+  if (st) {
+    overrides::Options override_options;
+    override_options.allow_outside = options.allow_outside_imports;
+    st = overrides::Check(std::move(*st), override_options, sources, sink);
+  }
   if (keep_loaded != nullptr) *keep_loaded = std::move(loaded);
   return st;
 }

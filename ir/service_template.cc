@@ -92,6 +92,29 @@ void DumpProperties(std::string& out, std::string_view indent, std::string_view 
   }
 }
 
+auto PathText(const std::vector<PathStep>& path) -> std::string {
+  std::string out;
+  for (const PathStep& step : path) {
+    out += step.is_index ? fmt::format("[{}]", step.index) : fmt::format("[{}]", Quote(step.key));
+  }
+  return out;
+}
+
+void DumpConfigFiles(std::string& out, const ServiceTemplate& st, const NodeTemplate& n) {
+  for (const ConfigFile& c : n.config_files) {
+    fmt::format_to(std::back_inserter(out), "  config file {}{}\n", c.file,
+                   c.descriptor.value == 0 ? " (not read)" : "");
+    for (const DescriptorOverride& o : c.overrides) {
+      fmt::format_to(std::back_inserter(out), "    {} = {}{}\n", PathText(o.path),
+                     ValueToString(o.value), o.creates_key ? "  (adds the key)" : "");
+    }
+  }
+  if (n.depends_on.empty()) return;
+  std::string names;
+  for (NodeId d : n.depends_on) names += (names.empty() ? "" : ", ") + st.nodes[d.value].name;
+  fmt::format_to(std::back_inserter(out), "  depends on (overrides): {}\n", names);
+}
+
 void DumpInterfaces(std::string& out, std::string_view indent, std::string_view label,
                     const std::vector<Interface>& ifaces) {
   for (const Interface& iface : ifaces) {
@@ -157,6 +180,7 @@ auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources, bool in
       fmt::format_to(std::back_inserter(out), "  artifact {} ({}): {}\n", a.name, type_name(a.type),
                      a.file);
     }
+    DumpConfigFiles(out, st, n);
   }
   for (const Group& g : st.groups) {
     std::string members;

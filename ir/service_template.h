@@ -144,6 +144,32 @@ struct Artifact {
   diag::Loc loc;
 };
 
+/// One subscript of an override path: `['key']` or `[index]`.
+struct PathStep {
+  bool is_index = false;
+  std::string key;
+  int64_t index = 0;
+};
+
+/// `['spec']...['value'] = '@{mongo_proxy,mongo_info,ip}'`, checked against its descriptor. The
+/// value is a plain value, or for an interpolated string a function: `get_attribute` for each
+/// `@{node,key,...}`, `deployment_field` for each `%{a.b}`, joined by `concat`.
+struct DescriptorOverride {
+  std::string statement;  // as written
+  std::vector<PathStep> path;
+  Value value;
+  bool creates_key = false;  // the last key is not in the descriptor: the override adds it
+  diag::Loc loc;
+};
+
+/// A Kubernetes descriptor a node deploys (`config_files` of cloudify.kubernetes.Microservice).
+struct ConfigFile {
+  std::string file;         // as written
+  diag::FileId descriptor;  // its text in the SourceManager, when it was read
+  std::vector<DescriptorOverride> overrides;
+  diag::Loc loc;
+};
+
 /// How many instances of a node: Cloudify `instances.deploy` or the `scalable` capability.
 struct InstanceCount {
   int64_t initial = 1;
@@ -161,6 +187,8 @@ struct NodeTemplate {
   std::vector<Interface> interfaces;          // merged: type defaults + template assignments
   std::vector<Artifact> artifacts;
   InstanceCount instances;
+  std::vector<ConfigFile> config_files;
+  std::vector<NodeId> depends_on;  // implicit: nodes its overrides read at deploy time
   diag::Loc loc;
 };
 
