@@ -27,6 +27,13 @@ struct ValidateFlags {
   bool warnings_as_errors = false;
   bool quiet = false;
   bool time_report = false;
+  std::vector<std::string> input_files;
+  std::vector<std::string> inputs;
+  bool require_inputs = false;
+  std::vector<std::string> deployment_outputs;
+  std::string deployment_id;
+  std::string blueprint_id;
+  std::string management_ip;
 };
 
 auto DefaultCacheDir() -> std::string {
@@ -42,15 +49,16 @@ auto DefaultCacheDir() -> std::string {
 void PrintTimeReport(const toscac::imports::PhaseTimes& times,
                      std::chrono::steady_clock::time_point started) {
   std::chrono::duration<double> total = std::chrono::steady_clock::now() - started;
-  double rest = total.count() - times.yaml - times.dialect - times.sema;
+  double rest = total.count() - times.yaml - times.dialect - times.sema - times.evaluate;
   std::fprintf(stderr,
                "time report (wall seconds):\n"
                "  yaml     %8.3f  libyaml and the located tree\n"
                "  dialect  %8.3f  syntax model\n"
                "  sema     %8.3f  types, templates, values, functions\n"
+               "  evaluate %8.3f  descriptor overrides, static evaluation\n"
                "  other    %8.3f  reading files, imports, rendering\n"
                "  total    %8.3f\n",
-               times.yaml, times.dialect, times.sema, rest, total.count());
+               times.yaml, times.dialect, times.sema, times.evaluate, rest, total.count());
 }
 
 // Everything a command builds. The driver exits without destroying it (as clang's -disable-free
@@ -72,6 +80,14 @@ auto RunValidate(const ValidateFlags& flags, Session& session) -> int {
   options.catalogs = flags.catalogs;
   options.offline = flags.offline;
   options.allow_outside_imports = flags.allow_outside;
+  options.input_files = flags.input_files;
+  options.input_assignments = flags.inputs;
+  options.deployment_outputs = flags.deployment_outputs;
+  toscac::frontend::DeploymentOptions deployment;
+  deployment.deployment_id = flags.deployment_id;
+  deployment.blueprint_id = flags.blueprint_id;
+  deployment.management_ip = flags.management_ip;
+  deployment.require_inputs = flags.require_inputs;
   options.cache_dir = flags.cache_dir.empty() ? DefaultCacheDir() : flags.cache_dir;
   if (!flags.offline) {
     transport = toscac::imports::MakeCurlTransport();
@@ -81,7 +97,7 @@ auto RunValidate(const ValidateFlags& flags, Session& session) -> int {
   if (flags.time_report) options.times = &times;
   auto started = std::chrono::steady_clock::now();
   std::optional<toscac::ir::ServiceTemplate>& st = session.st;
-  st = toscac::frontend::Load(options, sources, sink, &session.loaded);
+  st = toscac::frontend::Load(options, deployment, sources, sink, &session.loaded);
   sink.SortByLocation();
   const auto& diags = sink.diagnostics();
   if (flags.format == "json") {
@@ -139,6 +155,29 @@ auto main(int argc, char** argv) -> int {
   cmd->add_option("--color", validate.color, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_flag("-q,--quiet", validate.quiet, "no summary line");
+  cmd->add_option("--inputs", validate.input_files,
+                  "input values for this deployment, YAML or JSON (repeatable)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-i,--input", validate.inputs, "one input value, name=value (repeatable)")
+      ->check([](const std::string& s) {
+        return s.find('=') == std::string::npos || s.front() == '=' ? "expected name=value" : "";
+      });
+  cmd->add_flag("--require-inputs", validate.require_inputs,
+                "check as plan and emit do: every required input needs a value");
+  cmd->add_option("--deployment-outputs", validate.deployment_outputs,
+                  "outputs of another deployment, ID=FILE (YAML or JSON; repeatable): "
+                  "deployment proxies read them")
+      ->check([](const std::string& s) {
+        size_t eq = s.find('=');
+        if (eq == std::string::npos || eq == 0) return std::string("expected ID=FILE");
+        return CLI::ExistingFile(s.substr(eq + 1));
+      });
+  cmd->add_option("--deployment-id", validate.deployment_id,
+                  "this deployment's id for %{deployment.id} (default: the blueprint id)");
+  cmd->add_option("--blueprint-id", validate.blueprint_id,
+                  "the blueprint id for %{blueprint.id} (default: the file name without .yaml)");
+  cmd->add_option("--management-ip", validate.management_ip,
+                  "the manager's address for %{management_ip} (default: known after apply)");
   cmd->add_flag("--time-report", validate.time_report, "print the time each stage took (stderr)");
 
   try {

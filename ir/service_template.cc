@@ -74,6 +74,30 @@ auto ValueToString(const Value& v) -> std::string {
   return "?";
 }
 
+auto ValueToDisplay(const Value& v) -> std::string {
+  if (v.sensitive) return "(sensitive)";
+  if (v.kind == Value::Kind::kFunction && v.runtime) {
+    return "(known after apply: " + ValueToString(v) + ")";
+  }
+  switch (v.kind) {
+    case Value::Kind::kList: {
+      std::string out = "[";
+      for (size_t i = 0; i < v.items.size(); ++i)
+        out += (i ? ", " : "") + ValueToDisplay(v.items[i]);
+      return out + "]";
+    }
+    case Value::Kind::kMap: {
+      std::string out = "{";
+      for (size_t i = 0; i < v.entries.size(); ++i) {
+        out += (i ? ", " : "") + v.entries[i].first + ": " + ValueToDisplay(v.entries[i].second);
+      }
+      return out + "}";
+    }
+    default:
+      return ValueToString(v);
+  }
+}
+
 namespace {
 
 auto KindName(TypeKind k) -> std::string_view {
@@ -88,7 +112,7 @@ void DumpProperties(std::string& out, std::string_view indent, std::string_view 
   fmt::format_to(std::back_inserter(out), "{}{}:\n", indent, label);
   for (const Property& p : props) {
     fmt::format_to(std::back_inserter(out), "{}  {} = {}{}\n", indent, p.name,
-                   ValueToString(p.value), p.from_default ? "  (default)" : "");
+                   ValueToDisplay(p.value), p.from_default ? "  (default)" : "");
   }
 }
 
@@ -106,7 +130,7 @@ void DumpConfigFiles(std::string& out, const ServiceTemplate& st, const NodeTemp
                    c.descriptor.value == 0 ? " (not read)" : "");
     for (const DescriptorOverride& o : c.overrides) {
       fmt::format_to(std::back_inserter(out), "    {} = {}{}\n", PathText(o.path),
-                     ValueToString(o.value), o.creates_key ? "  (adds the key)" : "");
+                     ValueToDisplay(o.value), o.creates_key ? "  (adds the key)" : "");
     }
   }
   if (n.depends_on.empty()) return;
@@ -124,7 +148,7 @@ void DumpInterfaces(std::string& out, std::string_view indent, std::string_view 
                      op.name, op.implementation.empty() ? "(none)" : op.implementation);
       for (const auto& [name, value] : op.inputs) {
         fmt::format_to(std::back_inserter(out), "{}  input {} = {}\n", indent, name,
-                       ValueToString(value));
+                       ValueToDisplay(value));
       }
     }
   }
@@ -149,9 +173,10 @@ auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources, bool in
     }
   }
   for (const Input& in : st.inputs) {
-    fmt::format_to(std::back_inserter(out), "input {}: {}{}{}\n", in.name,
+    fmt::format_to(std::back_inserter(out), "input {}: {}{}{}{}\n", in.name,
                    in.schema.type.empty() ? "any" : in.schema.type, in.required ? " required" : "",
-                   in.has_default ? " = " + ValueToString(in.default_value) : "");
+                   in.has_default ? " = " + ValueToString(in.default_value) : "",
+                   in.has_value ? "  (given: " + ValueToDisplay(in.value) + ")" : "");
   }
   for (const NodeTemplate& n : st.nodes) {
     fmt::format_to(std::back_inserter(out), "node {}: {} instances={}", n.name, type_name(n.type),
@@ -194,7 +219,7 @@ auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources, bool in
       for (const Trigger& t : p.triggers) {
         fmt::format_to(std::back_inserter(out), "    trigger {}: {}\n", t.name, t.type);
         for (const auto& [k, v] : t.parameters) {
-          fmt::format_to(std::back_inserter(out), "      {} = {}\n", k, ValueToString(v));
+          fmt::format_to(std::back_inserter(out), "      {} = {}\n", k, ValueToDisplay(v));
         }
       }
     }
@@ -207,7 +232,7 @@ auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources, bool in
     DumpProperties(out, "  ", "properties", p.properties);
   }
   for (const Output& o : st.outputs) {
-    fmt::format_to(std::back_inserter(out), "output {} = {}\n", o.name, ValueToString(o.value));
+    fmt::format_to(std::back_inserter(out), "output {} = {}\n", o.name, ValueToDisplay(o.value));
   }
   return out;
 }

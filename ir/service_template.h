@@ -39,6 +39,10 @@ struct Value {
   };
   Kind kind = Kind::kNull;
   bool b = false;
+  // Set by evaluation on functions it could not fold: `runtime` when the value only exists once
+  // something is deployed ("known after apply"); `sensitive` when a secret flows into it.
+  bool runtime = false;
+  bool sensitive = false;
   int64_t i = 0;
   double f = 0;
   std::string s;                                       // string text, or function name
@@ -159,6 +163,7 @@ struct DescriptorOverride {
   std::vector<PathStep> path;
   Value value;
   bool creates_key = false;  // the last key is not in the descriptor: the override adds it
+  bool quoted = false;       // the value was a quoted string: a folded scalar becomes text
   diag::Loc loc;
 };
 
@@ -211,6 +216,8 @@ struct Input {
   bool required = true;
   bool has_default = false;
   Value default_value;
+  bool has_value = false;  // given for this deployment (--inputs, -i); overrides the default
+  Value value;
   std::string description;
   diag::Loc loc;
 };
@@ -278,6 +285,10 @@ struct ServiceTemplate {
 /// unless `include_profile_types`.
 auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources,
           bool include_profile_types = false) -> std::string;
+/// A value as written, functions as calls: `concat("http://", get_input("host"))`.
 auto ValueToString(const Value& v) -> std::string;
+/// A value as a user should see it: secrets as `(sensitive)`, runtime values as
+/// `(known after apply: get_attribute(...))`, everything else as ValueToString.
+auto ValueToDisplay(const Value& v) -> std::string;
 
 }  // namespace toscac::ir

@@ -86,6 +86,8 @@ class Loader {
   auto ResolveLocal(const LoadedFile& importer, const syntax::Import& imp) -> std::optional<Source>;
   auto ProfileSource(const Profile& profile) -> Source;
   auto InsideRoot(const fs::path& path) const -> bool;
+  void LoadInputValues();
+  auto ParseInputSource(std::string display, std::string text) -> const yaml::Document*;
   void AddTime(std::chrono::steady_clock::time_point started, double PhaseTimes::*phase) const {
     if (options_.times == nullptr) return;
     std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started;
@@ -355,7 +357,77 @@ auto Loader::Run() -> LoadedSet {
       LoadSource(std::move(normative), std::nullopt, diag::Loc{});
     }
   }
+  LoadInputValues();
   return std::move(set_);
+}
+
+auto Loader::ParseInputSource(std::string display, std::string text) -> const yaml::Document* {
+  diag::FileId id = sources_.Add(std::move(display), std::move(text));
+  std::vector<yaml::Document> docs = yaml::Parse(id, sources_.Text(id), sink_);
+  if (docs.empty()) return nullptr;  // a syntax error, already reported
+  if (docs.size() > 1) {
+    sink_.Report(diag::Kind::kYamlMultipleDocuments, docs[1].LocOf(docs[1].root), "", docs.size());
+    return nullptr;
+  }
+  set_.input_docs.push_back(std::make_unique<yaml::Document>(std::move(docs[0])));
+  return set_.input_docs.back().get();
+}
+
+// Inputs files are YAML or JSON maps; `-i name=value` values are read as YAML too, so that
+// `-i port=8080` is an integer and `-i 'tags=[a, b]'` a list. Each gets a source of its own, so
+// that diagnostics about a value point into the file or show the `-i` text.
+void Loader::LoadInputValues() {
+  for (const std::string& path : options_.input_files) {
+    std::string text, error;
+    if (!ReadFileText(path, text, error)) {
+      sink_.Report(diag::Kind::kFileNotReadable, diag::Loc{}, "", path, error);
+      continue;
+    }
+    const yaml::Document* doc = ParseInputSource(path, std::move(text));
+    if (doc == nullptr || (*doc)[doc->root].kind == yaml::Kind::kNull) continue;
+    if (!doc->IsMap(doc->root)) {
+      sink_.Report(diag::Kind::kInputsFileMalformed, doc->LocOf(doc->root), "",
+                   fmt::format("a {}", yaml::KindName((*doc)[doc->root].kind)));
+      continue;
+    }
+    yaml::ChildSpan entries = doc->Children(doc->root);
+    for (size_t i = 0; i + 1 < entries.size(); i += 2) {
+      syntax::Name name{std::string((*doc)[entries[i]].text), doc->LocOf(entries[i])};
+      set_.given_inputs.push_back(
+          GivenInput{std::move(name), syntax::ValueRef{doc, entries[i + 1]}});
+    }
+  }
+  for (const std::string& spec : options_.deployment_outputs) {
+    size_t eq = spec.find('=');
+    std::string id = spec.substr(0, eq), path = spec.substr(eq + 1);
+    std::string text, error;
+    if (!ReadFileText(path, text, error)) {
+      sink_.Report(diag::Kind::kFileNotReadable, diag::Loc{}, "", path, error);
+      continue;
+    }
+    const yaml::Document* doc = ParseInputSource(path, std::move(text));
+    if (doc == nullptr) continue;
+    yaml::NodeId outputs = doc->root;
+    if (yaml::NodeId inner = doc->Find(doc->root, "outputs"); inner.valid()) outputs = inner;
+    if (!doc->IsMap(outputs)) {
+      sink_.Report(diag::Kind::kOutputsFileMalformed, doc->LocOf(outputs), "",
+                   fmt::format("a {}", yaml::KindName((*doc)[outputs].kind)));
+      continue;
+    }
+    set_.deployment_outputs.emplace_back(id, syntax::ValueRef{doc, outputs});
+  }
+  for (const std::string& assignment : options_.input_assignments) {
+    size_t eq = assignment.find('=');
+    std::string name = assignment.substr(0, eq);
+    std::string value = eq == std::string::npos ? "" : assignment.substr(eq + 1);
+    // An empty value is an empty string (YAML would read no document at all).
+    const yaml::Document* doc =
+        ParseInputSource(fmt::format("-i {}", name), value.empty() ? "''" : value);
+    if (doc == nullptr) continue;
+    diag::Loc at{doc->file, 1, 1};
+    set_.given_inputs.push_back(
+        GivenInput{syntax::Name{name, at}, syntax::ValueRef{doc, doc->root}});
+  }
 }
 
 }  // namespace

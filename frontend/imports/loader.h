@@ -24,9 +24,10 @@ auto MakeCurlTransport() -> std::unique_ptr<HttpTransport>;
 
 /// Wall seconds spent per stage, summed over all files; filled when LoadOptions::times is set.
 struct PhaseTimes {
-  double yaml = 0;     // libyaml and the located tree
-  double dialect = 0;  // YAML tree to syntax model
-  double sema = 0;     // types, templates, values, functions (filled by frontend::Load)
+  double yaml = 0;      // libyaml and the located tree
+  double dialect = 0;   // YAML tree to syntax model
+  double sema = 0;      // types, templates, values, functions (filled by frontend::Load)
+  double evaluate = 0;  // descriptor overrides and static evaluation (filled by frontend::Load)
 };
 
 struct LoadOptions {
@@ -35,8 +36,17 @@ struct LoadOptions {
   std::string cache_dir;              // empty: no cache
   bool offline = false;
   bool allow_outside_imports = false;
-  HttpTransport* transport = nullptr;  // required unless offline
-  PhaseTimes* times = nullptr;         // optional
+  HttpTransport* transport = nullptr;           // required unless offline
+  PhaseTimes* times = nullptr;                  // optional
+  std::vector<std::string> input_files;         // --inputs FILE (YAML or JSON), in order
+  std::vector<std::string> input_assignments;   // -i name=value, in order (later ones win)
+  std::vector<std::string> deployment_outputs;  // ID=FILE: another deployment's outputs
+};
+
+/// A value given for an input, located in its inputs file or in a `-i` pseudo-file.
+struct GivenInput {
+  syntax::Name name;
+  syntax::ValueRef value;
 };
 
 struct LoadedFile {
@@ -50,6 +60,11 @@ struct LoadedFile {
 struct LoadedSet {
   std::vector<LoadedFile> files;  // the root file first
   bool root_ok = false;           // the root file was read and has a known version
+  std::vector<std::unique_ptr<yaml::Document>> input_docs;  // what given_inputs point into
+  std::vector<GivenInput> given_inputs;                     // in order: files, then -i
+  /// Outputs of other deployments by id, each the map a file gave (`{outputs: {...}}`, as
+  /// `cfy deployments outputs` prints, or the outputs map itself).
+  std::vector<std::pair<std::string, syntax::ValueRef>> deployment_outputs;
 };
 
 /// Loads the root file and all imports. `sources` keeps every text for diagnostics.

@@ -282,6 +282,7 @@ class Checker {
     }
     if (doc != nullptr) CheckPath(*doc, statement, at, path, out);
     out.value = ConvertValue(node, statement.value, at, path);
+    out.quoted = statement.value.kind == grammar::Literal::Kind::kString;
     return out;
   }
 

@@ -63,6 +63,7 @@ class Analyzer {
   }
   auto ContributesTopology(const imports::LoadedFile& file) const -> bool;
   void CollectInputs();
+  void ApplyInputValues();
   void CollectNodes();
   void BuildNodes();
   void BuildNode(const syntax::NodeTemplate& tpl, syntax::Family family, ir::NodeId id);
@@ -101,6 +102,8 @@ class Analyzer {
   void CheckFunctions(const ir::Value& value, const FunctionContext& ctx);
   void CheckFunction(const ir::Value& call, const FunctionContext& ctx);
   void CheckEntityReference(const ir::Value& call, const FunctionContext& ctx);
+  void CheckNestedPath(const ir::Value& call, size_t first, const ir::PropertyDef& def,
+                       const FunctionContext& ctx);
   void CheckAllFunctions();
   auto HasHost(ir::NodeId node) const -> bool;
 

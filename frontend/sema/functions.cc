@@ -169,6 +169,16 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
       const std::string& prop = call.items[2].s;
       bool found =
           has(ctype.properties, prop) || (fn == "get_attribute" && has(ctype.attributes, prop));
+      if (found) {
+        for (const auto* defs : {&ctype.properties, &ctype.attributes}) {
+          for (const ir::PropertyDef& d : *defs) {
+            if (d.name == prop) {
+              CheckNestedPath(call, 3, d, ctx);
+              return;
+            }
+          }
+        }
+      }
       if (!found) {
         Sink().Report(
             diag::Kind::kFunctionUnknownPath, call.items[2].loc, ctx.Path(), fn,
@@ -183,6 +193,12 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
   }
   bool found =
       has(type.properties, second.s) || (fn == "get_attribute" && has(type.attributes, second.s));
+  if (found) {
+    const auto& first_defs = has(type.properties, second.s) ? type.properties : type.attributes;
+    for (const ir::PropertyDef& d : first_defs) {
+      if (d.name == second.s) CheckNestedPath(call, 2, d, ctx);
+    }
+  }
   if (!found) {
     Sink().Report(diag::Kind::kFunctionUnknownPath, second.loc, ctx.Path(), fn,
                   fmt::format("{} `{}` not found in node template `{}` (type `{}`)",
@@ -195,6 +211,58 @@ void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext
     }
     std::string_view close = diag::ClosestName(second.s, names);
     if (!close.empty()) Sink().AddNote(second.loc, fmt::format("did you mean `{}`?", close));
+  }
+}
+
+// Keys and indexes after a property or attribute name, against its declared type: an index needs
+// a list, a key a map or a data type with that property; a scalar takes neither.
+void Analyzer::CheckNestedPath(const ir::Value& call, size_t first, const ir::PropertyDef& def,
+                               const FunctionContext& ctx) {
+  const ir::Schema* schema = &def.schema;
+  std::string what = fmt::format("`{}`", def.name);
+  for (size_t i = first; i < call.items.size() && schema != nullptr; ++i) {
+    const ir::Value& step = call.items[i];
+    if (step.kind != VK::kString && step.kind != VK::kInt) return;  // computed: known later
+    std::string type = schema->type;
+    const ir::Type* data = nullptr;
+    if (ir::TypeId id = Lookup(syntax::TypeKind::kData, type); id.valid()) {
+      data = &st_.types[id.value];
+      std::string base = PrimitiveBase(*data);
+      if (!base.empty()) type = base;
+    }
+    bool index = step.kind == VK::kInt;
+    std::string step_text = index ? std::to_string(step.i) : "`" + step.s + "`";
+    auto fail = [&](const std::string& why) {
+      Sink().Report(diag::Kind::kFunctionUnknownPath, step.loc, ctx.Path(), call.s, why);
+    };
+    if (type.empty() || type == "any") return;
+    if (type == "list" || type == "map") {
+      // An integer on a map may be the key `0` (tosca-parser accepts it too); a name on a list
+      // is never an index.
+      if (type == "list" && !index) {
+        fail(fmt::format("{} is a list, so it takes an index, not key {}", what, step_text));
+        return;
+      }
+      schema = schema->entry.get();
+      what = fmt::format("an item of {}", what);
+      continue;
+    }
+    if (data != nullptr && !data->properties.empty() && PrimitiveBase(*data).empty()) {
+      auto field =
+          std::find_if(data->properties.begin(), data->properties.end(),
+                       [&](const ir::PropertyDef& d) { return !index && d.name == step.s; });
+      if (field == data->properties.end()) {
+        fail(fmt::format("{} has type `{}`, which has no {} {}", what, data->name,
+                         index ? "index" : "property", step_text));
+        return;
+      }
+      schema = &field->schema;
+      what = fmt::format("`{}`", field->name);
+      continue;
+    }
+    fail(
+        fmt::format("{} is a {}; it has no {} {}", what, type, index ? "index" : "key", step_text));
+    return;
   }
 }
 

@@ -92,6 +92,29 @@ void Analyzer::CollectInputs() {
   }
 }
 
+// Values given for this deployment: checked against the input's type and constraints like a
+// default, located where they were given. Later ones (-i after files) replace earlier ones.
+void Analyzer::ApplyInputValues() {
+  ValueChecker checker = Checker();
+  for (const imports::GivenInput& given : loaded_.given_inputs) {
+    auto it = input_index_.find(given.name.text);
+    if (it == input_index_.end()) {
+      Sink().Report(diag::Kind::kUnknownInputValue, given.name.loc, given.name.text,
+                    given.name.text);
+      std::vector<std::string_view> names;
+      for (const ir::Input& in : st_.inputs) names.push_back(in.name);
+      std::string_view close = diag::ClosestName(given.name.text, names);
+      if (!close.empty()) Sink().AddNote(given.name.loc, fmt::format("did you mean `{}`?", close));
+      continue;
+    }
+    ir::Input& in = st_.inputs[it->second];
+    in.value = ToValue(given.value, family_);
+    in.has_value = true;
+    diag::PathRef path(given.name.text);
+    checker.Check(in.value, in.schema, Subject{"value of input", in.name, path});
+  }
+}
+
 void Analyzer::AssignProperties(const std::vector<std::pair<syntax::Name, syntax::ValueRef>>& given,
                                 const std::vector<ir::PropertyDef>& defs, const std::string& owner,
                                 const diag::PathRef& path, syntax::Family family,
@@ -826,6 +849,7 @@ auto Analyzer::Run() -> ir::ServiceTemplate {
   FlattenTypes();
   CheckTypeDefinitions();
   CollectInputs();
+  ApplyInputValues();
   CollectNodes();
   BuildRelationships();
   CheckRelationshipGraph();
