@@ -133,6 +133,10 @@ void DumpConfigFiles(std::string& out, const ServiceTemplate& st, const NodeTemp
                      ValueToDisplay(o.value), o.creates_key ? "  (adds the key)" : "");
     }
   }
+  if (n.kubernetes_master.kind != Value::Kind::kNull) {
+    fmt::format_to(std::back_inserter(out), "  kubernetes master = {}\n",
+                   ValueToDisplay(n.kubernetes_master));
+  }
   if (n.depends_on.empty()) return;
   std::string names;
   for (NodeId d : n.depends_on) names += (names.empty() ? "" : ", ") + st.nodes[d.value].name;

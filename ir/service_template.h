@@ -194,6 +194,10 @@ struct NodeTemplate {
   InstanceCount instances;
   std::vector<ConfigFile> config_files;
   std::vector<NodeId> depends_on;  // implicit: nodes its overrides read at deploy time
+  /// The Kubernetes API this node deploys to, through a connected_to_master relationship:
+  /// the master's `kubernetes_info.url` output when the target is a deployment proxy, else
+  /// http://<master ip>:<master_port>. Null when the node has no such relationship.
+  Value kubernetes_master;
   diag::Loc loc;
 };
 

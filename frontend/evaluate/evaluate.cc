@@ -147,6 +147,51 @@ class Evaluator {
     diag::PathRef policies(topo, "policies");
     PathScope at(path_, &policies);
     for (ir::Policy& policy : st_.policies) FoldPolicy(policy);
+    ResolveKubernetesMasters();
+  }
+
+  // The Kubernetes plugin's connect_master reads the master's URL from the relationship target:
+  // a deployment proxy's inherited `kubernetes_info.url`, or the master's own ip and port.
+  void ResolveKubernetesMasters() {
+    ir::TypeId connects;
+    for (uint32_t i = 0; i < st_.types.size(); ++i) {
+      if (st_.types[i].kind == ir::TypeKind::kRelationship &&
+          st_.types[i].name == "cloudify.kubernetes.relationships.connected_to_master") {
+        connects = ir::TypeId{i};
+      }
+    }
+    if (!connects.valid()) return;
+    for (uint32_t n = 0; n < st_.nodes.size(); ++n) {
+      for (ir::RelationshipId r : st_.nodes[n].relationships) {
+        const ir::Relationship& rel = st_.relationships[r.value];
+        if (!rel.type.valid() || !st_.DerivesFrom(rel.type, connects)) continue;
+        const ir::NodeTemplate& master = st_.nodes[rel.target.value];
+        bool proxy =
+            proxy_type_.valid() && master.type.valid() && st_.DerivesFrom(master.type, proxy_type_);
+        ir::Value url;
+        diag::Loc at = rel.loc;
+        if (proxy) {
+          url = Call("get_attribute", {master.name, "kubernetes_info", "url"}, at);
+        } else {
+          url = Call("concat", {}, at);
+          url.items.push_back(StringValue("http://", at));
+          url.items.push_back(Call("get_attribute", {master.name, "ip"}, at));
+          url.items.push_back(StringValue(":", at));
+          url.items.push_back(Call("get_property", {master.name, "master_port"}, at));
+        }
+        Fold(url, Scope{ir::NodeId{n}, {}});
+        st_.nodes[n].kubernetes_master = std::move(url);
+      }
+    }
+  }
+
+  static auto Call(std::string name, std::vector<std::string> args, diag::Loc at) -> ir::Value {
+    ir::Value call;
+    call.kind = VK::kFunction;
+    call.s = std::move(name);
+    call.loc = at;
+    for (std::string& arg : args) call.items.push_back(StringValue(std::move(arg), at));
+    return call;
   }
 
  private:

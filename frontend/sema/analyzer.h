@@ -102,6 +102,9 @@ class Analyzer {
   void CheckFunctions(const ir::Value& value, const FunctionContext& ctx);
   void CheckFunction(const ir::Value& call, const FunctionContext& ctx);
   void CheckEntityReference(const ir::Value& call, const FunctionContext& ctx);
+  auto EntityNode(const ir::Value& call, const FunctionContext& ctx) -> ir::NodeId;
+  void CheckOperationOutput(const ir::Value& call, const FunctionContext& ctx);
+  void CheckArtifactReference(const ir::Value& call, const FunctionContext& ctx);
   void CheckNestedPath(const ir::Value& call, size_t first, const ir::PropertyDef& def,
                        const FunctionContext& ctx);
   void CheckAllFunctions();

@@ -90,17 +90,26 @@ void Analyzer::CheckFunction(const ir::Value& call, const FunctionContext& ctx) 
     ok = arity(3, 3);
   } else if (name == "get_operation_output") {
     ok = arity(4, 4);
+    if (ok) CheckOperationOutput(call, ctx);
   } else if (name == "get_secret") {
     ok = arity(1, SIZE_MAX);
   } else if (name == "get_capability") {
     ok = arity(2, SIZE_MAX);
   } else if (name == "get_property" || name == "get_attribute") {
     ok = arity(2, SIZE_MAX);
+    // Cloudify evaluates node properties before anything runs: attributes do not exist yet.
+    if (ok && !tosca && name == "get_attribute" && ctx.where == Where::kNodeProperty) {
+      Sink().Report(diag::Kind::kFunctionNotAllowedHere, call.loc, ctx.Path(), name,
+                    "in node properties (Cloudify resolves them before install; use it in "
+                    "operation inputs or outputs)");
+      ok = false;
+    }
     if (ok) CheckEntityReference(call, ctx);
   } else if (name == "get_nodes_of_type") {
     ok = arity(1, 1);
   } else if (name == "get_artifact") {
     ok = arity(2, 4);
+    if (ok) CheckArtifactReference(call, ctx);
   }
   for (const ir::Value& arg : call.items) CheckFunctions(arg, ctx);
 }
@@ -263,6 +272,86 @@ void Analyzer::CheckNestedPath(const ir::Value& call, size_t first, const ir::Pr
     fail(
         fmt::format("{} is a {}; it has no {} {}", what, type, index ? "index" : "key", step_text));
     return;
+  }
+}
+
+// The node a get_operation_output/get_artifact entity names; reports an unknown node.
+auto Analyzer::EntityNode(const ir::Value& call, const FunctionContext& ctx) -> ir::NodeId {
+  const ir::Value& entity = call.items[0];
+  if (entity.kind != VK::kString) return {};
+  if (entity.s == "SELF") return ctx.where == Where::kRelationship ? ir::NodeId{} : ctx.self;
+  if (entity.s == "SOURCE" || entity.s == "TARGET") {
+    if (ctx.where != Where::kRelationship) {
+      Sink().Report(diag::Kind::kFunctionNotAllowedHere, entity.loc, ctx.Path(),
+                    fmt::format("{}: [ {}, ... ]", call.s, entity.s), WhereText(ctx.where));
+      return {};
+    }
+    const ir::Relationship& rel = st_.relationships[ctx.relationship.value];
+    return entity.s == "SOURCE" ? rel.source : rel.target;
+  }
+  if (entity.s == "HOST") return {};
+  auto it = node_index_.find(entity.s);
+  if (it == node_index_.end()) {
+    Sink().Report(diag::Kind::kFunctionUnknownNode, entity.loc, ctx.Path(), call.s, entity.s);
+    return {};
+  }
+  return it->second;
+}
+
+void Analyzer::CheckOperationOutput(const ir::Value& call, const FunctionContext& ctx) {
+  ir::NodeId node = EntityNode(call, ctx);
+  if (!node.valid()) return;
+  const ir::Value& iface_name = call.items[1];
+  const ir::Value& op_name = call.items[2];
+  if (iface_name.kind != VK::kString || op_name.kind != VK::kString) return;
+  const ir::NodeTemplate& tpl = st_.nodes[node.value];
+  // Interfaces are known by their short name (`Standard`) or their type's full name.
+  auto matches = [&](const ir::Interface& iface) {
+    if (iface.name == iface_name.s || iface.type == iface_name.s) return true;
+    size_t dot = iface.type.rfind('.');
+    return dot != std::string::npos && iface.type.substr(dot + 1) == iface_name.s;
+  };
+  auto has_op = [&](const ir::Interface& iface) {
+    return std::any_of(iface.operations.begin(), iface.operations.end(),
+                       [&](const ir::Operation& op) { return op.name == op_name.s; });
+  };
+  // The template's interfaces hold implemented operations; its type's, every declared one.
+  auto implemented = std::find_if(tpl.interfaces.begin(), tpl.interfaces.end(), matches);
+  if (implemented != tpl.interfaces.end() && has_op(*implemented)) return;
+  const std::vector<ir::Interface>* declared =
+      tpl.type.valid() ? &st_.types[tpl.type.value].interfaces : nullptr;
+  auto iface = declared != nullptr ? std::find_if(declared->begin(), declared->end(), matches)
+                                   : tpl.interfaces.end();
+  if (declared == nullptr || iface == declared->end()) {
+    if (implemented == tpl.interfaces.end()) {
+      Sink().Report(diag::Kind::kUnknownInterface, iface_name.loc, ctx.Path(), tpl.name,
+                    iface_name.s);
+      return;
+    }
+    Sink().Report(diag::Kind::kUnknownOperation, op_name.loc, ctx.Path(), implemented->name,
+                  op_name.s);
+    return;
+  }
+  if (!has_op(*iface)) {
+    Sink().Report(diag::Kind::kUnknownOperation, op_name.loc, ctx.Path(), iface->name, op_name.s);
+    return;
+  }
+  Sink().Report(diag::Kind::kFunctionUnknownPath, op_name.loc, ctx.Path(), call.s,
+                fmt::format("`{}` does not implement `{}.{}`, so that operation never runs and "
+                            "has no outputs",
+                            tpl.name, iface->name, op_name.s));
+}
+
+void Analyzer::CheckArtifactReference(const ir::Value& call, const FunctionContext& ctx) {
+  ir::NodeId node = EntityNode(call, ctx);
+  if (!node.valid() || call.items[1].kind != VK::kString) return;
+  const ir::NodeTemplate& tpl = st_.nodes[node.value];
+  const std::string& name = call.items[1].s;
+  bool found = std::any_of(tpl.artifacts.begin(), tpl.artifacts.end(),
+                           [&](const ir::Artifact& a) { return a.name == name; });
+  if (!found) {
+    Sink().Report(diag::Kind::kFunctionUnknownPath, call.items[1].loc, ctx.Path(), call.s,
+                  fmt::format("node template `{}` has no artifact `{}`", tpl.name, name));
   }
 }
 
