@@ -122,6 +122,7 @@ struct Type {
   std::vector<Interface> target_interfaces;  // Cloudify relationship
   std::vector<TypeId> valid_types;           // valid source/target/member types
   std::string connection_type;               // Cloudify: all_to_all | all_to_one
+  std::string primitive;                     // data types: the primitive they derive from
   std::vector<Value> constraints;            // data types derived from a primitive
   std::shared_ptr<Schema> entry;             // data types derived from list/map
   bool from_profile = false;

@@ -6,11 +6,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "diag/path.h"
+#include "frontend/sema/values.h"
 
 namespace toscac::evaluate {
 namespace {
@@ -109,7 +111,7 @@ auto StringValue(std::string text, diag::Loc loc) -> ir::Value {
 class Evaluator {
  public:
   Evaluator(ir::ServiceTemplate& st, const Context& context, diag::Sink& sink)
-      : st_(st), context_(context), sink_(sink) {
+      : st_(st), context_(context), sink_(sink), checker_(Lookup(st), sink) {
     for (uint32_t i = 0; i < st_.inputs.size(); ++i) inputs_.emplace(st_.inputs[i].name, i);
     for (uint32_t i = 0; i < st_.types.size(); ++i) {
       if (st_.types[i].name == "cloudify.nodes.DeploymentProxy") proxy_type_ = ir::TypeId{i};
@@ -224,19 +226,59 @@ class Evaluator {
   };
   auto Path() const -> std::string { return path_ != nullptr ? path_->Str() : ""; }
 
+  // Data types by name, for checking folded values (sema's checker, over the IR's types).
+  static auto Lookup(const ir::ServiceTemplate& st) -> sema::DataTypeLookup {
+    sema::DataTypeLookup lookup;
+    auto types = std::make_shared<std::unordered_map<std::string_view, const ir::Type*>>();
+    for (const ir::Type& t : st.types) {
+      if (t.kind == ir::TypeKind::kData) types->emplace(t.name, &t);
+    }
+    lookup.find = [types](std::string_view name) -> const ir::Type* {
+      auto it = types->find(name);
+      return it == types->end() ? nullptr : it->second;
+    };
+    lookup.primitive_base = [](const ir::Type& t) { return t.primitive; };
+    return lookup;
+  }
+
+  // A property whose value was computed is checked against its definition once it is plain,
+  // as a written value would have been: `port: { get_input: name }` with name "web" is wrong.
+  void FoldAndCheck(ir::NodeId node, ir::Property& p, const std::vector<ir::PropertyDef>* defs,
+                    std::string_view kind, const diag::PathRef& properties) {
+    bool computed = HasFunction(p.value);
+    FoldProperty(node, p);
+    if (!computed || defs == nullptr || !IsPlain(p.value)) return;
+    for (const ir::PropertyDef& def : *defs) {
+      if (def.name != p.name) continue;
+      diag::PathRef path(properties, p.name);
+      checker_.Check(p.value, def.schema, sema::Subject{kind, p.name, path});
+    }
+  }
+
+  auto Defs(ir::TypeId type) const -> const std::vector<ir::PropertyDef>* {
+    return type.valid() ? &st_.types[type.value].properties : nullptr;
+  }
+
   void FoldNode(ir::NodeId id) {
     Scope scope{id, {}};
     ir::NodeTemplate& node = st_.nodes[id.value];
-    for (ir::Property& p : node.properties) FoldProperty(id, p);
     diag::PathRef topo(TopoBase()), templates(topo, "node_templates"), base(templates, node.name);
+    diag::PathRef properties(base, "properties");
+    for (ir::Property& p : node.properties) {
+      FoldAndCheck(id, p, Defs(node.type), "property", properties);
+    }
     diag::PathRef attributes(base, "attributes");
     for (ir::Property& p : node.attributes) {
       diag::PathRef path(attributes, p.name);
       PathScope at(path_, &path);
       Fold(p.value, scope);
     }
+    diag::PathRef capabilities(base, "capabilities");
     for (ir::CapabilityValues& c : node.capabilities) {
-      for (ir::Property& p : c.properties) FoldProperty(id, p);
+      diag::PathRef cap(capabilities, c.name), cap_properties(cap, "properties");
+      for (ir::Property& p : c.properties) {
+        FoldAndCheck(id, p, Defs(c.type), "capability property", cap_properties);
+      }
     }
     diag::PathRef interfaces(base, "interfaces");
     PathScope at(path_, &interfaces);
@@ -738,6 +780,7 @@ class Evaluator {
       return;
     }
     const std::string& output = call.items[1].s;
+    CheckInherited(node, call.items[1]);
     std::optional<std::string> deployment = ProxyDeployment(node);
     if (!deployment || context_.outputs == nullptr) return;
     const ir::Value* outputs = context_.outputs->Outputs(*deployment);
@@ -755,6 +798,22 @@ class Evaluator {
     const ir::Value* found = Walk(
         call, it->second, 2, fmt::format("output `{}` of deployment `{}`", output, *deployment));
     if (found != nullptr) Replace(call, *found);
+  }
+
+  // A proxy copies only the outputs listed in `inherit_outputs` into its runtime properties.
+  void CheckInherited(ir::NodeId proxy, const ir::Value& output) {
+    const ir::Property* inherit = FindProperty(proxy, "inherit_outputs");
+    if (inherit == nullptr || inherit->value.kind != VK::kList || !IsPlain(inherit->value)) return;
+    for (const ir::Value& item : inherit->value.items) {
+      if (item.kind == VK::kString && item.s == output.s) return;
+    }
+    std::vector<std::string> names;
+    for (const ir::Value& item : inherit->value.items) names.push_back(ScalarText(item));
+    sink_.Report(diag::Kind::kProxyOutputNotInherited, output.loc, Path(),
+                 st_.nodes[proxy.value].name, output.s,
+                 names.empty() ? "[]" : fmt::format("[{}]", fmt::join(names, ", ")));
+    sink_.AddNote(inherit->value.loc.line != 0 ? inherit->value.loc : st_.nodes[proxy.value].loc,
+                  "inherit_outputs is set here");
   }
 
   // The deployment a proxy stands for: the `deployment_id` input of its lifecycle operations.
@@ -789,6 +848,7 @@ class Evaluator {
   std::unordered_set<const ir::Value*> in_reported_cycle_;
   const ir::Value* current_call_ = nullptr;
   const diag::PathRef* path_ = nullptr;
+  sema::ValueChecker checker_;
 };
 
 }  // namespace

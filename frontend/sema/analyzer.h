@@ -75,6 +75,10 @@ class Analyzer {
                          ir::NodeTemplate& node, const diag::PathRef& path);
   void BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family family,
                        ir::NodeTemplate& node, const diag::PathRef& path);
+  void AssignInterfaces(const std::vector<syntax::InterfaceDef>& defs,
+                        const std::vector<ir::Interface>& declared_interfaces,
+                        const std::string& owner, syntax::Family family,
+                        const diag::PathRef& ifaces, std::vector<ir::Interface>& out);
   void BuildRelationships();
   void CheckRequirementCounts(const syntax::NodeTemplate& tpl, const ir::Type& type);
   void CheckGroupMemberTypes(const ir::Group& group, const syntax::Group& syntax_group,

@@ -317,22 +317,33 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
   auto& cached = implemented_interfaces_[node.type.value];
   if (!cached) cached = ImplementedOnly(type.interfaces);
   node.interfaces = *cached;
-  for (const syntax::InterfaceDef& def : tpl.interfaces) {
-    diag::PathRef ifaces(path, "interfaces"), ipath(ifaces, def.name.text);
+  AssignInterfaces(tpl.interfaces, type.interfaces, type.name, family,
+                   diag::PathRef(path, "interfaces"), node.interfaces);
+  node.interfaces = ImplementedOnly(node.interfaces);
+}
+
+// Operations a template assigns (implementations, inputs) over those its type declares.
+// TOSCA templates may only assign what the type declares; Cloudify templates may add their own.
+void Analyzer::AssignInterfaces(const std::vector<syntax::InterfaceDef>& defs,
+                                const std::vector<ir::Interface>& declared_interfaces,
+                                const std::string& owner, syntax::Family family,
+                                const diag::PathRef& ifaces, std::vector<ir::Interface>& out) {
+  for (const syntax::InterfaceDef& def : defs) {
+    diag::PathRef ipath(ifaces, def.name.text);
     const ir::Interface* declared = nullptr;
-    for (const ir::Interface& candidate : type.interfaces) {
+    for (const ir::Interface& candidate : declared_interfaces) {
       if (candidate.name == def.name.text) declared = &candidate;
     }
     if (declared == nullptr && family == syntax::Family::kTosca) {
-      Sink().Report(diag::Kind::kUnknownInterface, def.loc, ipath.Str(), type.name, def.name.text);
-      SuggestName(Sink(), def.loc, def.name.text, NamesOf(type.interfaces));
+      Sink().Report(diag::Kind::kUnknownInterface, def.loc, ipath.Str(), owner, def.name.text);
+      SuggestName(Sink(), def.loc, def.name.text, NamesOf(declared_interfaces));
       continue;
     }
-    ir::Interface* iface = FindByName(node.interfaces, def.name.text);
+    ir::Interface* iface = FindByName(out, def.name.text);
     if (iface == nullptr) {
       // Cloudify templates may also add interfaces of their own.
-      node.interfaces.push_back(ir::Interface{def.name.text, declared ? declared->type : "", {}});
-      iface = &node.interfaces.back();
+      out.push_back(ir::Interface{def.name.text, declared ? declared->type : "", {}});
+      iface = &out.back();
     }
     for (const syntax::OperationDef& op : def.operations) {
       ir::Operation* existing = FindByName(iface->operations, op.name.text);
@@ -380,7 +391,6 @@ void Analyzer::BuildInterfaces(const syntax::NodeTemplate& tpl, syntax::Family f
       }
     }
   }
-  node.interfaces = ImplementedOnly(node.interfaces);
 }
 
 void Analyzer::CheckImplementation(const std::string& impl, diag::Loc loc,
@@ -538,6 +548,15 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
     out.source_interfaces =
         family == syntax::Family::kTosca ? rtype.interfaces : rtype.source_interfaces;
     out.target_interfaces = rtype.target_interfaces;
+    const auto& source_defs =
+        family == syntax::Family::kTosca ? rel.interfaces : rel.source_interfaces;
+    AssignInterfaces(
+        source_defs, family == syntax::Family::kTosca ? rtype.interfaces : rtype.source_interfaces,
+        rtype.name, family,
+        diag::PathRef(path, family == syntax::Family::kTosca ? "interfaces" : "source_interfaces"),
+        out.source_interfaces);
+    AssignInterfaces(rel.target_interfaces, rtype.target_interfaces, rtype.name, family,
+                     diag::PathRef(path, "target_interfaces"), out.target_interfaces);
     if (rel.relationship.empty() || relationship_templates_.count(rel.relationship.text) == 0) {
       AssignProperties(rel.properties, rtype.properties, rtype.name,
                        diag::PathRef(path, "properties"), family, rel.loc, out.properties);

@@ -459,6 +459,9 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
 void Analyzer::FlattenTypes() {
   std::vector<uint8_t> state(st_.types.size(), 0);
   for (uint32_t i = 0; i < st_.types.size(); ++i) FlattenType(ir::TypeId{i}, state);
+  for (ir::Type& type : st_.types) {
+    if (type.kind == ir::TypeKind::kData) type.primitive = PrimitiveBase(type);
+  }
   ExpandInterfaceTypes();
   implemented_interfaces_.resize(st_.types.size());
 }
