@@ -477,12 +477,7 @@ class Evaluator {
   void FoldGetInput(ir::Value& call) {
     if (call.items.empty()) return;
     const ir::Value& name = call.items[0];
-    if (name.kind != VK::kString) {
-      if (IsPlain(name))
-        BadArgument(call, name,
-                    fmt::format("the input name must be a string, not {}", KindWords(name)));
-      return;
-    }
+    if (name.kind != VK::kString) return;  // reported by sema
     auto it = inputs_.find(name.s);
     if (it == inputs_.end()) return;  // reported by sema
     const ir::Input& in = st_.inputs[it->second];

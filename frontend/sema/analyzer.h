@@ -106,6 +106,7 @@ class Analyzer {
   void CheckFunctions(const ir::Value& value, const FunctionContext& ctx);
   void CheckFunction(const ir::Value& call, const FunctionContext& ctx);
   void CheckEntityReference(const ir::Value& call, const FunctionContext& ctx);
+  auto CheckArgumentKinds(const ir::Value& call, const FunctionContext& ctx) -> bool;
   auto EntityNode(const ir::Value& call, const FunctionContext& ctx) -> ir::NodeId;
   void CheckOperationOutput(const ir::Value& call, const FunctionContext& ctx);
   void CheckArtifactReference(const ir::Value& call, const FunctionContext& ctx);

@@ -19,6 +19,25 @@ auto ArityText(size_t min, size_t max) -> std::string {
   return fmt::format("{} to {} arguments", min, max);
 }
 
+auto ValueKindWords(const ir::Value& v) -> std::string_view {
+  switch (v.kind) {
+    case VK::kList:
+      return "a list";
+    case VK::kMap:
+      return "a map";
+    case VK::kInt:
+      return "an integer";
+    case VK::kFloat:
+      return "a float";
+    case VK::kBool:
+      return "a boolean";
+    case VK::kNull:
+      return "null";
+    default:
+      return "a string";
+  }
+}
+
 auto WhereText(Where where) -> std::string_view {
   switch (where) {
     case Where::kOutput:
@@ -62,7 +81,7 @@ void Analyzer::CheckFunction(const ir::Value& call, const FunctionContext& ctx) 
                   fmt::format("takes {}, got {}", ArityText(min, max), argc));
     return false;
   };
-  bool ok = true;
+  bool ok = CheckArgumentKinds(call, ctx);
   if (name == "get_input" && !call.items.empty() && call.items[0].kind == VK::kString) {
     if (auto it = input_index_.find(call.items[0].s); it != input_index_.end())
       input_used_[it->second] = true;
@@ -112,6 +131,45 @@ void Analyzer::CheckFunction(const ir::Value& call, const FunctionContext& ctx) 
     if (ok) CheckArtifactReference(call, ctx);
   }
   for (const ir::Value& arg : call.items) CheckFunctions(arg, ctx);
+}
+
+// Names must be written as names: an entity or property given as a list or a map can never
+// name anything. Functions in those places are computed later and checked then.
+auto Analyzer::CheckArgumentKinds(const ir::Value& call, const FunctionContext& ctx) -> bool {
+  const std::string& name = call.s;
+  size_t names = 0;         // leading arguments that must be strings
+  bool path_after = false;  // then keys (strings) or indexes (integers)
+  if (name == "get_input" || name == "get_nodes_of_type" || name == "get_secret") {
+    names = 1;
+    path_after = name != "get_nodes_of_type";
+  } else if (name == "get_property" || name == "get_attribute") {
+    names = 2;
+    path_after = true;
+  } else if (name == "get_operation_output") {
+    names = 4;
+  } else if (name == "get_artifact") {
+    names = 2;
+  } else if (name == "get_capability") {
+    names = 2;
+    path_after = true;
+  } else {
+    return true;
+  }
+  for (size_t i = 0; i < call.items.size(); ++i) {
+    const ir::Value& arg = call.items[i];
+    if (arg.kind == VK::kFunction || arg.kind == VK::kInvalid) continue;
+    bool wants_name = i < names;
+    bool fits = arg.kind == VK::kString || (!wants_name && path_after && arg.kind == VK::kInt);
+    if (wants_name && name == "get_capability" && i == 0) fits = arg.kind == VK::kString;
+    if (!wants_name && !path_after) fits = true;  // get_artifact's location and remove flag
+    if (fits) continue;
+    Sink().Report(diag::Kind::kFunctionArgument, arg.loc, ctx.Path(), name,
+                  fmt::format("argument {} must be {}, not {}", i + 1,
+                              wants_name ? "a name" : "a key (string) or an index (integer)",
+                              ValueKindWords(arg)));
+    return false;
+  }
+  return true;
 }
 
 void Analyzer::CheckEntityReference(const ir::Value& call, const FunctionContext& ctx) {
