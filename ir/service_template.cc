@@ -74,28 +74,35 @@ auto ValueToString(const Value& v) -> std::string {
   return "?";
 }
 
-auto ValueToDisplay(const Value& v) -> std::string {
+auto ValueToDisplay(const Value& v, const std::vector<std::string>& types) -> std::string {
   if (v.sensitive) return "(sensitive)";
   if (v.kind == Value::Kind::kFunction && v.runtime) {
-    return "(known after apply: " + ValueToString(v) + ")";
+    std::string type = v.type != 0 && v.type < types.size() ? " as " + types[v.type] : "";
+    return "(known after apply: " + ValueToString(v) + type + ")";
   }
   switch (v.kind) {
     case Value::Kind::kList: {
       std::string out = "[";
       for (size_t i = 0; i < v.items.size(); ++i)
-        out += (i ? ", " : "") + ValueToDisplay(v.items[i]);
+        out += (i ? ", " : "") + ValueToDisplay(v.items[i], types);
       return out + "]";
     }
     case Value::Kind::kMap: {
       std::string out = "{";
       for (size_t i = 0; i < v.entries.size(); ++i) {
-        out += (i ? ", " : "") + v.entries[i].first + ": " + ValueToDisplay(v.entries[i].second);
+        out += (i ? ", " : "") + v.entries[i].first + ": " +
+               ValueToDisplay(v.entries[i].second, types);
       }
       return out + "}";
     }
     default:
       return ValueToString(v);
   }
+}
+
+auto ValueToDisplay(const Value& v) -> std::string {
+  static const std::vector<std::string> kNone{""};
+  return ValueToDisplay(v, kNone);
 }
 
 namespace {
@@ -106,13 +113,13 @@ auto KindName(TypeKind k) -> std::string_view {
   return kNames[static_cast<size_t>(k)];
 }
 
-void DumpProperties(std::string& out, std::string_view indent, std::string_view label,
-                    const std::vector<Property>& props) {
+void DumpProperties(std::string& out, const ServiceTemplate& st, std::string_view indent,
+                    std::string_view label, const std::vector<Property>& props) {
   if (props.empty()) return;
   fmt::format_to(std::back_inserter(out), "{}{}:\n", indent, label);
   for (const Property& p : props) {
     fmt::format_to(std::back_inserter(out), "{}  {} = {}{}\n", indent, p.name,
-                   ValueToDisplay(p.value), p.from_default ? "  (default)" : "");
+                   ValueToDisplay(p.value, st.value_types), p.from_default ? "  (default)" : "");
   }
 }
 
@@ -190,9 +197,9 @@ auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources, bool in
                      n.instances.max < 0 ? std::string("*") : std::to_string(n.instances.max));
     }
     out += "\n";
-    DumpProperties(out, "  ", "properties", n.properties);
+    DumpProperties(out, st, "  ", "properties", n.properties);
     for (const CapabilityValues& c : n.capabilities) {
-      DumpProperties(out, "  ", fmt::format("capability {} ({})", c.name, type_name(c.type)),
+      DumpProperties(out, st, "  ", fmt::format("capability {} ({})", c.name, type_name(c.type)),
                      c.properties);
     }
     for (RelationshipId rid : n.relationships) {
@@ -219,7 +226,7 @@ auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources, bool in
                    type_name(g.type), members);
     for (const Policy& p : g.policies) {
       fmt::format_to(std::back_inserter(out), "  policy {}: {}\n", p.name, type_name(p.type));
-      DumpProperties(out, "    ", "properties", p.properties);
+      DumpProperties(out, st, "    ", "properties", p.properties);
       for (const Trigger& t : p.triggers) {
         fmt::format_to(std::back_inserter(out), "    trigger {}: {}\n", t.name, t.type);
         for (const auto& [k, v] : t.parameters) {
@@ -233,7 +240,7 @@ auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources, bool in
     for (const std::string& t : p.targets) targets += (targets.empty() ? "" : ", ") + t;
     fmt::format_to(std::back_inserter(out), "policy {}: {} targets [{}]\n", p.name,
                    type_name(p.type), targets);
-    DumpProperties(out, "  ", "properties", p.properties);
+    DumpProperties(out, st, "  ", "properties", p.properties);
   }
   for (const Output& o : st.outputs) {
     fmt::format_to(std::back_inserter(out), "output {} = {}\n", o.name, ValueToDisplay(o.value));

@@ -43,6 +43,9 @@ struct Value {
   // something is deployed ("known after apply"); `sensitive` when a secret flows into it.
   bool runtime = false;
   bool sensitive = false;
+  // The type a runtime value will have (the property or attribute it stands for), as an index
+  // into ServiceTemplate::value_types; 0 when not known. Typed expressions, at no extra size.
+  uint32_t type = 0;
   int64_t i = 0;
   double f = 0;
   std::string s;                                       // string text, or function name
@@ -278,6 +281,7 @@ struct ServiceTemplate {
   std::vector<Group> groups;
   std::vector<Policy> policies;
   std::vector<Workflow> workflows;
+  std::vector<std::string> value_types{""};  // names Value::type indexes; [0] is "unknown"
 
   auto type(TypeId id) const -> const Type& { return types[id.value]; }
   auto node(NodeId id) const -> const NodeTemplate& { return nodes[id.value]; }
@@ -295,5 +299,7 @@ auto ValueToString(const Value& v) -> std::string;
 /// A value as a user should see it: secrets as `(sensitive)`, runtime values as
 /// `(known after apply: get_attribute(...))`, everything else as ValueToString.
 auto ValueToDisplay(const Value& v) -> std::string;
+/// The same, naming a runtime value's type from `types` (ServiceTemplate::value_types).
+auto ValueToDisplay(const Value& v, const std::vector<std::string>& types) -> std::string;
 
 }  // namespace toscac::ir

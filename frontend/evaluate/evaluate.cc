@@ -247,12 +247,24 @@ class Evaluator {
                     std::string_view kind, const diag::PathRef& properties) {
     bool computed = HasFunction(p.value);
     FoldProperty(node, p);
-    if (!computed || defs == nullptr || !IsPlain(p.value)) return;
+    if (!computed || defs == nullptr) return;
     for (const ir::PropertyDef& def : *defs) {
       if (def.name != p.name) continue;
+      if (p.value.kind == VK::kFunction) {
+        // Still an expression: it will have the property's type once it has a value.
+        if (!def.schema.type.empty()) p.value.type = InternType(def.schema.type);
+        return;
+      }
+      if (!IsPlain(p.value)) return;
       diag::PathRef path(properties, p.name);
       checker_.Check(p.value, def.schema, sema::Subject{kind, p.name, path});
     }
+  }
+
+  auto InternType(const std::string& name) -> uint32_t {
+    auto [it, added] = type_ids_.emplace(name, static_cast<uint32_t>(st_.value_types.size()));
+    if (added) st_.value_types.push_back(name);
+    return it->second;
   }
 
   auto Defs(ir::TypeId type) const -> const std::vector<ir::PropertyDef>* {
@@ -844,6 +856,7 @@ class Evaluator {
   const ir::Value* current_call_ = nullptr;
   const diag::PathRef* path_ = nullptr;
   sema::ValueChecker checker_;
+  std::unordered_map<std::string, uint32_t> type_ids_;
 };
 
 }  // namespace
