@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -246,6 +247,13 @@ class Evaluator {
   void FoldAndCheck(ir::NodeId node, ir::Property& p, const std::vector<ir::PropertyDef>* defs,
                     std::string_view kind, const diag::PathRef& properties) {
     bool computed = HasFunction(p.value);
+    // `{ get_input: x }` folds to the same value wherever it stands: a property definition that
+    // accepted it once accepts it everywhere (large blueprints repeat this thousands of times).
+    const std::string* input = nullptr;
+    if (p.value.kind == VK::kFunction && p.value.s == "get_input" && p.value.items.size() == 1 &&
+        p.value.items[0].kind == VK::kString) {
+      input = &p.value.items[0].s;
+    }
     FoldProperty(node, p);
     if (!computed || defs == nullptr) return;
     for (const ir::PropertyDef& def : *defs) {
@@ -256,8 +264,15 @@ class Evaluator {
         return;
       }
       if (!IsPlain(p.value)) return;
+      std::pair<const ir::Schema*, std::string> key;
+      if (input != nullptr) {
+        key = {&def.schema, *input};
+        if (accepted_.count(key) != 0) return;
+      }
+      size_t before = sink_.diagnostics().size();
       diag::PathRef path(properties, p.name);
       checker_.Check(p.value, def.schema, sema::Subject{kind, p.name, path});
+      if (input != nullptr && sink_.diagnostics().size() == before) accepted_.insert(key);
     }
   }
 
@@ -857,6 +872,7 @@ class Evaluator {
   const diag::PathRef* path_ = nullptr;
   sema::ValueChecker checker_;
   std::unordered_map<std::string, uint32_t> type_ids_;
+  std::set<std::pair<const ir::Schema*, std::string>> accepted_;  // see FoldAndCheck
 };
 
 }  // namespace
