@@ -13,6 +13,37 @@ auto ServiceTemplate::DerivesFrom(TypeId type, TypeId ancestor) const -> bool {
   return false;
 }
 
+auto ServiceTemplate::FindType(TypeKind kind, std::string_view name) const -> TypeId {
+  for (uint32_t i = 0; i < types.size(); ++i) {
+    if (types[i].kind == kind && types[i].name == name) return TypeId{i};
+  }
+  return {};
+}
+
+auto DescribeKind(const Value& v) -> std::string_view {
+  switch (v.kind) {
+    case Value::Kind::kList:
+      return "a list";
+    case Value::Kind::kMap:
+      return "a map";
+    case Value::Kind::kString:
+      return "a string";
+    case Value::Kind::kInt:
+      return "an integer";
+    case Value::Kind::kFloat:
+      return "a float";
+    case Value::Kind::kBool:
+      return "a boolean";
+    case Value::Kind::kNull:
+      return "null";
+    case Value::Kind::kFunction:
+      return "a function";
+    case Value::Kind::kInvalid:
+      return "an invalid value";
+  }
+  return "a value";
+}
+
 auto ServiceTemplate::FindNode(std::string_view name) const -> NodeId {
   for (uint32_t i = 0; i < nodes.size(); ++i) {
     if (nodes[i].name == name) return NodeId{i};

@@ -288,6 +288,8 @@ struct ServiceTemplate {
   /// True when `type` is `ancestor` or derives from it.
   auto DerivesFrom(TypeId type, TypeId ancestor) const -> bool;
   auto FindNode(std::string_view name) const -> NodeId;
+  /// The type of that kind with exactly that name, or an invalid id.
+  auto FindType(TypeKind kind, std::string_view name) const -> TypeId;
 };
 
 /// Stable text dump for golden tests (`toscac validate --dump=ir`). Profile types are left out
@@ -296,6 +298,8 @@ auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources,
           bool include_profile_types = false) -> std::string;
 /// A value as written, functions as calls: `concat("http://", get_input("host"))`.
 auto ValueToString(const Value& v) -> std::string;
+/// What kind of value this is, for messages: "a list", "an integer", "null", ...
+auto DescribeKind(const Value& v) -> std::string_view;
 /// A value as a user should see it: secrets as `(sensitive)`, runtime values as
 /// `(known after apply: get_attribute(...))`, everything else as ValueToString.
 auto ValueToDisplay(const Value& v) -> std::string;

@@ -62,27 +62,6 @@ auto HasCall(const ir::Value& v, std::string_view name) -> bool {
                      [&](const auto& e) { return HasCall(e.second, name); });
 }
 
-auto KindWords(const ir::Value& v) -> std::string_view {
-  switch (v.kind) {
-    case VK::kList:
-      return "a list";
-    case VK::kMap:
-      return "a map";
-    case VK::kString:
-      return "a string";
-    case VK::kInt:
-      return "an integer";
-    case VK::kFloat:
-      return "a float";
-    case VK::kBool:
-      return "a boolean";
-    case VK::kNull:
-      return "null";
-    default:
-      return "a function";
-  }
-}
-
 // As Python's str(), which is what Cloudify and tosca-parser apply when they concatenate.
 auto ScalarText(const ir::Value& v) -> std::string {
   switch (v.kind) {
@@ -114,9 +93,7 @@ class Evaluator {
   Evaluator(ir::ServiceTemplate& st, const Context& context, diag::Sink& sink)
       : st_(st), context_(context), sink_(sink), checker_(Lookup(st), sink) {
     for (uint32_t i = 0; i < st_.inputs.size(); ++i) inputs_.emplace(st_.inputs[i].name, i);
-    for (uint32_t i = 0; i < st_.types.size(); ++i) {
-      if (st_.types[i].name == "cloudify.nodes.DeploymentProxy") proxy_type_ = ir::TypeId{i};
-    }
+    proxy_type_ = st_.FindType(ir::TypeKind::kNode, "cloudify.nodes.DeploymentProxy");
   }
 
   void Run() {
@@ -156,13 +133,8 @@ class Evaluator {
   // The Kubernetes plugin's connect_master reads the master's URL from the relationship target:
   // a deployment proxy's inherited `kubernetes_info.url`, or the master's own ip and port.
   void ResolveKubernetesMasters() {
-    ir::TypeId connects;
-    for (uint32_t i = 0; i < st_.types.size(); ++i) {
-      if (st_.types[i].kind == ir::TypeKind::kRelationship &&
-          st_.types[i].name == "cloudify.kubernetes.relationships.connected_to_master") {
-        connects = ir::TypeId{i};
-      }
-    }
+    ir::TypeId connects = st_.FindType(ir::TypeKind::kRelationship,
+                                       "cloudify.kubernetes.relationships.connected_to_master");
     if (!connects.valid()) return;
     for (uint32_t n = 0; n < st_.nodes.size(); ++n) {
       for (ir::RelationshipId r : st_.nodes[n].relationships) {
@@ -492,7 +464,7 @@ class Evaluator {
       } else {
         if (!IsPlain(step) || !IsPlain(*cur)) return nullptr;  // known later
         PathError(call, step,
-                  fmt::format("{} is {}, so it cannot take {} `{}`", what, KindWords(*cur),
+                  fmt::format("{} is {}, so it cannot take {} `{}`", what, ir::DescribeKind(*cur),
                               step.kind == VK::kInt ? "index" : "key", ScalarText(step)));
         return nullptr;
       }
@@ -636,7 +608,7 @@ class Evaluator {
           BadArgument(call, arg,
                       fmt::format("argument {} is {}; concat joins strings, numbers "
                                   "and booleans",
-                                  i + 1, KindWords(arg)));
+                                  i + 1, ir::DescribeKind(arg)));
         }
         return;
       }
@@ -651,9 +623,9 @@ class Evaluator {
     const ir::Value& list = call.items[0];
     if (!IsPlain(list)) return;
     if (list.kind != VK::kList) {
-      BadArgument(
-          call, list,
-          fmt::format("the first argument must be a list of strings, not {}", KindWords(list)));
+      BadArgument(call, list,
+                  fmt::format("the first argument must be a list of strings, not {}",
+                              ir::DescribeKind(list)));
       return;
     }
     std::string delimiter;
@@ -661,7 +633,8 @@ class Evaluator {
       const ir::Value& d = call.items[1];
       if (!IsPlain(d)) return;
       if (d.kind != VK::kString) {
-        BadArgument(call, d, fmt::format("the delimiter must be a string, not {}", KindWords(d)));
+        BadArgument(call, d,
+                    fmt::format("the delimiter must be a string, not {}", ir::DescribeKind(d)));
         return;
       }
       delimiter = d.s;
@@ -669,9 +642,9 @@ class Evaluator {
     std::string out;
     for (size_t i = 0; i < list.items.size(); ++i) {
       if (!IsScalar(list.items[i])) {
-        BadArgument(
-            call, list.items[i],
-            fmt::format("item {} is {}; join takes strings", i + 1, KindWords(list.items[i])));
+        BadArgument(call, list.items[i],
+                    fmt::format("item {} is {}; join takes strings", i + 1,
+                                ir::DescribeKind(list.items[i])));
         return;
       }
       out += (i ? delimiter : "") + ScalarText(list.items[i]);
@@ -685,18 +658,20 @@ class Evaluator {
     const ir::Value& separators = call.items[1];
     const ir::Value& index = call.items[2];
     if (IsPlain(separators) && separators.kind != VK::kString) {
-      BadArgument(call, separators,
-                  fmt::format("the separators must be a string, not {}", KindWords(separators)));
+      BadArgument(
+          call, separators,
+          fmt::format("the separators must be a string, not {}", ir::DescribeKind(separators)));
       return;
     }
     if (IsPlain(index) && index.kind != VK::kInt) {
       BadArgument(call, index,
-                  fmt::format("the index must be an integer, not {}", KindWords(index)));
+                  fmt::format("the index must be an integer, not {}", ir::DescribeKind(index)));
       return;
     }
     if (IsPlain(text) && text.kind != VK::kString) {
-      BadArgument(call, text,
-                  fmt::format("the first argument must be a string, not {}", KindWords(text)));
+      BadArgument(
+          call, text,
+          fmt::format("the first argument must be a string, not {}", ir::DescribeKind(text)));
       return;
     }
     if (!IsPlain(text) || !IsPlain(separators) || !IsPlain(index)) return;
@@ -724,8 +699,9 @@ class Evaluator {
       const ir::Value& arg = call.items[i];
       if (!IsPlain(arg)) return;
       if (arg.kind != VK::kMap) {
-        BadArgument(call, arg,
-                    fmt::format("argument {} is {}; merge takes maps", i + 1, KindWords(arg)));
+        BadArgument(
+            call, arg,
+            fmt::format("argument {} is {}; merge takes maps", i + 1, ir::DescribeKind(arg)));
         return;
       }
       for (const auto& [key, value] : arg.entries) {

@@ -105,23 +105,6 @@ auto Entry(const ir::Value& map, std::string_view key) -> const ir::Value* {
   return nullptr;
 }
 
-auto KindWords(VK kind) -> std::string_view {
-  switch (kind) {
-    case VK::kList:
-      return "a list";
-    case VK::kMap:
-      return "a map";
-    case VK::kString:
-      return "a string";
-    case VK::kNull:
-      return "null";
-    case VK::kFunction:
-      return "a function";
-    default:
-      return "a scalar";
-  }
-}
-
 class Checker {
  public:
   Checker(ir::ServiceTemplate& st, const Options& options, diag::SourceManager& sources,
@@ -129,13 +112,7 @@ class Checker {
       : st_(st), options_(options), sources_(sources), sink_(sink) {}
 
   void Run() {
-    ir::TypeId micro;
-    for (uint32_t i = 0; i < st_.types.size(); ++i) {
-      if (st_.types[i].kind == ir::TypeKind::kNode &&
-          st_.types[i].name == "cloudify.kubernetes.Microservice") {
-        micro = ir::TypeId{i};
-      }
-    }
+    ir::TypeId micro = st_.FindType(ir::TypeKind::kNode, "cloudify.kubernetes.Microservice");
     if (!micro.valid()) return;
     for (uint32_t i = 0; i < st_.nodes.size(); ++i) {
       ir::NodeTemplate& node = st_.nodes[i];
@@ -157,7 +134,7 @@ class Checker {
       sink_.Report(diag::Kind::kConfigFileMalformed, list.loc, NodePath(node),
                    fmt::format("config_files must be a list of entries with `file` and "
                                "`overrides`, not {}",
-                               KindWords(list.kind)));
+                               ir::DescribeKind(list)));
       return;
     }
     for (size_t i = 0; i < list.items.size(); ++i) {
@@ -171,9 +148,9 @@ class Checker {
   auto CheckEntry(ir::NodeId node, const ir::Value& entry, const std::string& path)
       -> std::optional<ir::ConfigFile> {
     if (entry.kind != VK::kMap) {
-      sink_.Report(
-          diag::Kind::kConfigFileMalformed, entry.loc, path,
-          fmt::format("expected a map with `file` and `overrides`, not {}", KindWords(entry.kind)));
+      sink_.Report(diag::Kind::kConfigFileMalformed, entry.loc, path,
+                   fmt::format("expected a map with `file` and `overrides`, not {}",
+                               ir::DescribeKind(entry)));
       return std::nullopt;
     }
     for (const auto& [key, value] : entry.entries) {
@@ -196,13 +173,13 @@ class Checker {
       doc = ReadDescriptor(node, *file, path + ".file", overrides != nullptr, out.descriptor);
     } else if (file->kind != VK::kFunction) {
       sink_.Report(diag::Kind::kConfigFileMalformed, file->loc, path + ".file",
-                   fmt::format("`file` must be a path, not {}", KindWords(file->kind)));
+                   fmt::format("`file` must be a path, not {}", ir::DescribeKind(*file)));
     }
     if (overrides == nullptr || overrides->kind == VK::kNull) return out;
     if (overrides->kind != VK::kList) {
       sink_.Report(diag::Kind::kConfigFileMalformed, overrides->loc, path + ".overrides",
                    fmt::format("`overrides` must be a list of statements, not {}",
-                               KindWords(overrides->kind)));
+                               ir::DescribeKind(*overrides)));
       return out;
     }
     for (size_t k = 0; k < overrides->items.size(); ++k) {
@@ -212,7 +189,7 @@ class Checker {
         sink_.Report(diag::Kind::kConfigFileMalformed, statement.loc, item_path,
                      fmt::format("an override is a string such as "
                                  "\"['spec']['replicas'] = 2\", not {}",
-                                 KindWords(statement.kind)));
+                                 ir::DescribeKind(statement)));
         continue;
       }
       if (auto o = CheckOverride(node, statement, item_path, doc ? &*doc : nullptr)) {

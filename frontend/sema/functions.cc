@@ -19,25 +19,6 @@ auto ArityText(size_t min, size_t max) -> std::string {
   return fmt::format("{} to {} arguments", min, max);
 }
 
-auto ValueKindWords(const ir::Value& v) -> std::string_view {
-  switch (v.kind) {
-    case VK::kList:
-      return "a list";
-    case VK::kMap:
-      return "a map";
-    case VK::kInt:
-      return "an integer";
-    case VK::kFloat:
-      return "a float";
-    case VK::kBool:
-      return "a boolean";
-    case VK::kNull:
-      return "null";
-    default:
-      return "a string";
-  }
-}
-
 auto WhereText(Where where) -> std::string_view {
   switch (where) {
     case Where::kOutput:
@@ -166,7 +147,7 @@ auto Analyzer::CheckArgumentKinds(const ir::Value& call, const FunctionContext& 
     Sink().Report(diag::Kind::kFunctionArgument, arg.loc, ctx.Path(), name,
                   fmt::format("argument {} must be {}, not {}", i + 1,
                               wants_name ? "a name" : "a key (string) or an index (integer)",
-                              ValueKindWords(arg)));
+                              ir::DescribeKind(arg)));
     return false;
   }
   return true;
