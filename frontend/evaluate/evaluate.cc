@@ -221,10 +221,10 @@ class Evaluator {
     bool computed = HasFunction(p.value);
     // `{ get_input: x }` folds to the same value wherever it stands: a property definition that
     // accepted it once accepts it everywhere (large blueprints repeat this thousands of times).
-    const std::string* input = nullptr;
+    std::optional<std::string> input;  // a copy: folding replaces the call it is read from
     if (p.value.kind == VK::kFunction && p.value.s == "get_input" && p.value.items.size() == 1 &&
         p.value.items[0].kind == VK::kString) {
-      input = &p.value.items[0].s;
+      input = p.value.items[0].s;
     }
     FoldProperty(node, p);
     if (!computed || defs == nullptr) return;
@@ -237,14 +237,14 @@ class Evaluator {
       }
       if (!IsPlain(p.value)) return;
       std::pair<const ir::Schema*, std::string> key;
-      if (input != nullptr) {
+      if (input) {
         key = {&def.schema, *input};
         if (accepted_.count(key) != 0) return;
       }
       size_t before = sink_.diagnostics().size();
       diag::PathRef path(properties, p.name);
       checker_.Check(p.value, def.schema, sema::Subject{kind, p.name, path});
-      if (input != nullptr && sink_.diagnostics().size() == before) accepted_.insert(key);
+      if (input && sink_.diagnostics().size() == before) accepted_.insert(key);
     }
   }
 
