@@ -720,13 +720,8 @@ class Evaluator {
   void FoldNodesOfType(ir::Value& call) {
     if (call.items.size() != 1 || call.items[0].kind != VK::kString) return;
     const std::string& name = call.items[0].s;
-    ir::TypeId type;
-    for (uint32_t i = 0; i < st_.types.size(); ++i) {
-      const ir::Type& t = st_.types[i];
-      if (t.kind == ir::TypeKind::kNode && (t.name == name || t.name == "tosca.nodes." + name)) {
-        type = ir::TypeId{i};
-      }
-    }
+    ir::TypeId type = st_.FindType(ir::TypeKind::kNode, name);
+    if (!type.valid()) type = st_.FindType(ir::TypeKind::kNode, "tosca.nodes." + name);
     if (!type.valid()) {
       sink_.Report(diag::Kind::kFunctionUnknownPath, call.items[0].loc, Path(), call.s,
                    fmt::format("there is no node type `{}`", name));

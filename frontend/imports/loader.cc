@@ -42,6 +42,8 @@ auto JoinUrl(std::string_view base, std::string_view rel) -> std::string {
   return prefix + normal.generic_string();
 }
 
+}  // namespace
+
 auto ReadFileText(const fs::path& path, std::string& text, std::string& error) -> bool {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
@@ -58,6 +60,8 @@ auto ReadFileText(const fs::path& path, std::string& text, std::string& error) -
   text = buffer.str();
   return true;
 }
+
+namespace {
 
 // Where an import comes from, once resolved.
 struct Source {

@@ -2,6 +2,7 @@
 // profiles, catalog folders, the download cache and (unless offline) HTTP downloads.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,9 @@ struct LoadedSet {
   /// `cfy deployments outputs` prints, or the outputs map itself).
   std::vector<std::pair<std::string, syntax::ValueRef>> deployment_outputs;
 };
+
+/// Reads a whole file; on failure `error` says why ("no such file", "it is a folder", ...).
+auto ReadFileText(const std::filesystem::path& path, std::string& text, std::string& error) -> bool;
 
 /// Loads the root file and all imports. `sources` keeps every text for diagnostics.
 auto Load(const LoadOptions& options, diag::SourceManager& sources, diag::Sink& sink) -> LoadedSet;

@@ -5,10 +5,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
+#include "frontend/imports/loader.h"
 #include "frontend/yaml/yaml_tree.h"
 #include "grammar/override.h"
 
@@ -221,17 +220,13 @@ class Checker {
         return std::nullopt;
       }
     }
-    std::ifstream in(where, std::ios::binary);
-    if (!in || fs::is_directory(where, ec)) {
-      sink_.Report(diag::Kind::kDescriptorNotFound, file.loc, path, file.s,
-                   fs::exists(where, ec)
-                       ? "it is not a readable file"
-                       : fmt::format("no such file ({})", where.generic_string()));
+    std::string text, error;
+    if (!imports::ReadFileText(where, text, error)) {
+      if (error == "no such file") error += fmt::format(" ({})", where.generic_string());
+      sink_.Report(diag::Kind::kDescriptorNotFound, file.loc, path, file.s, error);
       return std::nullopt;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    id = sources_.Add(where.lexically_normal().generic_string(), text.str());
+    id = sources_.Add(where.lexically_normal().generic_string(), std::move(text));
     std::vector<yaml::Document> docs = yaml::Parse(id, sources_.Text(id), sink_);
     if (docs.empty()) return std::nullopt;  // a syntax error, reported in the descriptor itself
     if (docs.size() > 1 && has_overrides) {
