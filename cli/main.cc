@@ -3,22 +3,28 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 
 #include "diag/diagnostic.h"
 #include "frontend/frontend.h"
 #include "ir/service_template.h"
+#include "planner/instances.h"
+#include "planner/plan.h"
+#include "planner/render.h"
+#include "planner/workflows.h"
 
 namespace {
 
 constexpr std::string_view kVersion = "0.1.0";
 
-struct ValidateFlags {
+// What every command that reads a blueprint takes.
+struct LoadFlags {
   std::string file;
-  std::string format = "text";
-  std::string dump;
   std::string color = "auto";
   std::vector<std::string> catalogs;
   std::string cache_dir;
@@ -36,6 +42,20 @@ struct ValidateFlags {
   std::string management_ip;
 };
 
+struct ValidateFlags : LoadFlags {
+  std::string format = "text";
+  std::string dump;
+};
+
+struct PlanFlags : LoadFlags {
+  std::string format = "text";
+  std::string out;
+  bool detailed_exitcode = false;
+  toscac::plan::WorkflowRequest request;
+  std::string delta;
+  std::vector<std::string> params;
+};
+
 auto DefaultCacheDir() -> std::string {
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
     return std::string(xdg) + "/toscac/imports";
@@ -49,16 +69,23 @@ auto DefaultCacheDir() -> std::string {
 void PrintTimeReport(const toscac::imports::PhaseTimes& times,
                      std::chrono::steady_clock::time_point started) {
   std::chrono::duration<double> total = std::chrono::steady_clock::now() - started;
-  double rest = total.count() - times.yaml - times.dialect - times.sema - times.evaluate;
-  std::fprintf(stderr,
-               "time report (wall seconds):\n"
-               "  yaml     %8.3f  libyaml and the located tree\n"
-               "  dialect  %8.3f  syntax model\n"
-               "  sema     %8.3f  types, templates, values, functions\n"
-               "  evaluate %8.3f  descriptor overrides, static evaluation\n"
-               "  other    %8.3f  reading files, imports, rendering\n"
-               "  total    %8.3f\n",
-               times.yaml, times.dialect, times.sema, times.evaluate, rest, total.count());
+  double rest =
+      total.count() - times.yaml - times.dialect - times.sema - times.evaluate - times.plan;
+  std::fprintf(
+      stderr,
+      "time report (wall seconds):\n"
+      "  yaml     %8.3f  libyaml and the located tree\n"
+      "  dialect  %8.3f  syntax model\n"
+      "  sema     %8.3f  types, templates, values, functions\n"
+      "  evaluate %8.3f  descriptor overrides, static evaluation\n"
+      "%s"
+      "  other    %8.3f  reading files, imports, rendering\n"
+      "  total    %8.3f\n",
+      times.yaml, times.dialect, times.sema, times.evaluate,
+      times.plan > 0
+          ? fmt::format("  plan     {:8.3f}  instances, workflow, waves\n", times.plan).c_str()
+          : "",
+      rest, total.count());
 }
 
 // Everything a command builds. The driver exits without destroying it (as clang's -disable-free
@@ -71,9 +98,10 @@ struct Session {
   std::optional<toscac::ir::ServiceTemplate> st;
 };
 
-auto RunValidate(const ValidateFlags& flags, Session& session) -> int {
-  toscac::diag::SourceManager& sources = session.sources;
-  toscac::diag::Sink& sink = session.sink;
+// Reads, checks and evaluates the blueprint into session.st. Diagnostics are rendered by the
+// caller, so that each command chooses where they go.
+void LoadBlueprint(const LoadFlags& flags, bool require_inputs, Session& session,
+                   toscac::imports::PhaseTimes* times) {
   std::unique_ptr<toscac::imports::HttpTransport> transport;
   toscac::frontend::LoadOptions options;
   options.root_file = flags.file;
@@ -87,17 +115,38 @@ auto RunValidate(const ValidateFlags& flags, Session& session) -> int {
   deployment.deployment_id = flags.deployment_id;
   deployment.blueprint_id = flags.blueprint_id;
   deployment.management_ip = flags.management_ip;
-  deployment.require_inputs = flags.require_inputs;
+  deployment.require_inputs = flags.require_inputs || require_inputs;
   options.cache_dir = flags.cache_dir.empty() ? DefaultCacheDir() : flags.cache_dir;
   if (!flags.offline) {
     transport = toscac::imports::MakeCurlTransport();
     options.transport = transport.get();
   }
+  options.times = times;
+  session.st =
+      toscac::frontend::Load(options, deployment, session.sources, session.sink, &session.loaded);
+}
+
+auto UseColor(const LoadFlags& flags) -> bool {
+  return flags.color == "always" || (flags.color == "auto" && isatty(fileno(stderr)));
+}
+
+auto Failed(const LoadFlags& flags, const toscac::diag::Sink& sink) -> bool {
+  return sink.error_count() > 0 || (flags.warnings_as_errors && sink.warning_count() > 0);
+}
+
+void PrintFailureSummary(const LoadFlags& flags, const toscac::diag::Sink& sink) {
+  std::fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", flags.file.c_str(), sink.error_count(),
+               sink.error_count() == 1 ? "" : "s", sink.warning_count(),
+               sink.warning_count() == 1 ? "" : "s");
+}
+
+auto RunValidate(const ValidateFlags& flags, Session& session) -> int {
+  toscac::diag::SourceManager& sources = session.sources;
+  toscac::diag::Sink& sink = session.sink;
   toscac::imports::PhaseTimes times;
-  if (flags.time_report) options.times = &times;
   auto started = std::chrono::steady_clock::now();
+  LoadBlueprint(flags, false, session, flags.time_report ? &times : nullptr);
   std::optional<toscac::ir::ServiceTemplate>& st = session.st;
-  st = toscac::frontend::Load(options, deployment, sources, sink, &session.loaded);
   sink.SortByLocation();
   const auto& diags = sink.diagnostics();
   if (flags.format == "json") {
@@ -105,16 +154,13 @@ auto RunValidate(const ValidateFlags& flags, Session& session) -> int {
   } else if (flags.format == "sarif") {
     std::fputs(toscac::diag::RenderSarif(diags, sources, kVersion).c_str(), stdout);
   } else {
-    bool color = flags.color == "always" || (flags.color == "auto" && isatty(fileno(stderr)));
-    std::fputs(toscac::diag::RenderText(diags, sources, color).c_str(), stderr);
+    std::fputs(toscac::diag::RenderText(diags, sources, UseColor(flags)).c_str(), stderr);
   }
   if (st && flags.dump == "ir") std::fputs(toscac::ir::Dump(*st, sources).c_str(), stdout);
-  bool failed = sink.error_count() > 0 || (flags.warnings_as_errors && sink.warning_count() > 0);
+  bool failed = Failed(flags, sink);
   if (flags.format == "text" && !flags.quiet) {
     if (failed) {
-      std::fprintf(stderr, "%s: %zu error%s, %zu warning%s\n", flags.file.c_str(),
-                   sink.error_count(), sink.error_count() == 1 ? "" : "s", sink.warning_count(),
-                   sink.warning_count() == 1 ? "" : "s");
+      PrintFailureSummary(flags, sink);
     } else if (flags.dump.empty()) {
       std::printf("%s: ok (%s, %zu node templates, %zu relationships, %zu warning%s)\n",
                   flags.file.c_str(), st ? st->dialect.c_str() : "?", st ? st->nodes.size() : 0,
@@ -126,6 +172,169 @@ auto RunValidate(const ValidateFlags& flags, Session& session) -> int {
   return failed ? 1 : 0;
 }
 
+// A saved plan is written whole (a temporary file renamed over the target) and never replaces a
+// file that is not a toscac plan: that could be something the user wrote.
+auto WritePlanFile(const std::string& path, const std::string& json) -> bool {
+  std::string existing, error;
+  if (std::filesystem::exists(path)) {
+    if (!toscac::imports::ReadFileText(path, existing, error) ||
+        !toscac::plan::FromJson(existing, error)) {
+      std::fprintf(stderr, "error: %s exists and is not a toscac plan (%s); not overwriting it\n",
+                   path.c_str(), error.c_str());
+      return false;
+    }
+  }
+  std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  bool ok = f != nullptr && std::fwrite(json.data(), 1, json.size(), f) == json.size();
+  if (f != nullptr) ok = std::fclose(f) == 0 && ok;
+  std::error_code ec;
+  if (ok) std::filesystem::rename(tmp, path, ec);
+  if (!ok || ec) {
+    std::filesystem::remove(tmp, ec);
+    std::fprintf(stderr, "error: cannot write %s: %s\n", path.c_str(), std::strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+auto ParsePlanRequest(PlanFlags& flags) -> bool {
+  toscac::plan::WorkflowRequest& r = flags.request;
+  if (!flags.delta.empty()) {
+    const char* begin = flags.delta.c_str() + (flags.delta[0] == '+' ? 1 : 0);
+    char* end = nullptr;
+    errno = 0;
+    r.delta = std::strtoll(begin, &end, 10);
+    if (*begin == '\0' || *end != '\0' || errno != 0) {
+      std::fprintf(stderr, "error: --delta takes a signed count such as +2 or -1, not `%s`\n",
+                   flags.delta.c_str());
+      return false;
+    }
+  }
+  for (const std::string& p : flags.params) {
+    size_t eq = p.find('=');
+    r.parameters.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+  }
+  if (r.workflow == "scale" && (r.target.empty() || flags.delta.empty())) {
+    std::fprintf(stderr, "error: --workflow scale needs --target NODE and --delta N\n");
+    return false;
+  }
+  if (r.workflow == "heal" && r.instance.empty()) {
+    std::fprintf(stderr, "error: --workflow heal needs --instance ID\n");
+    return false;
+  }
+  return true;
+}
+
+auto RunPlan(PlanFlags& flags, Session& session) -> int {
+  if (!ParsePlanRequest(flags)) return 2;
+  toscac::imports::PhaseTimes times;
+  auto started = std::chrono::steady_clock::now();
+  LoadBlueprint(flags, true, session, flags.time_report ? &times : nullptr);
+  toscac::diag::Sink& sink = session.sink;
+  std::optional<toscac::plan::Plan> plan;
+  if (session.st && sink.error_count() == 0) {
+    auto planning = std::chrono::steady_clock::now();
+    toscac::plan::Instances instances = toscac::plan::Expand(*session.st);
+    plan = toscac::plan::MakePlan(*session.st, instances, flags.request, sink);
+    times.plan = std::chrono::duration<double>(std::chrono::steady_clock::now() - planning).count();
+  }
+  sink.SortByLocation();
+  std::fputs(toscac::diag::RenderText(sink.diagnostics(), session.sources, UseColor(flags)).c_str(),
+             stderr);
+  if (!plan || Failed(flags, sink)) {
+    PrintFailureSummary(flags, sink);
+    return 1;
+  }
+  std::string json;
+  if (!flags.out.empty() || flags.format == "json") json = toscac::plan::ToJson(*plan);
+  if (!flags.out.empty() && !WritePlanFile(flags.out, json)) return 1;
+  if (flags.format == "json") {
+    std::fputs(json.c_str(), stdout);
+  } else if (flags.format == "dot") {
+    std::fputs(toscac::plan::RenderDot(*plan).c_str(), stdout);
+  } else if (!flags.quiet) {
+    std::fputs(toscac::plan::RenderText(*plan).c_str(), stdout);
+  } else {
+    std::printf("%s\n", toscac::plan::SummaryLine(*plan).c_str());
+  }
+  if (!flags.out.empty() && flags.format == "text") {
+    std::printf("Saved the plan to %s.\n", flags.out.c_str());
+  }
+  if (flags.time_report) PrintTimeReport(times, started);
+  if (flags.detailed_exitcode) return plan->empty() ? 0 : 2;
+  return 0;
+}
+
+struct ShowFlags {
+  std::string file;
+  std::string format = "text";
+};
+
+// Reads a saved plan back: what `apply` will run, and a check that the file is intact.
+auto RunShow(const ShowFlags& flags) -> int {
+  std::string text, error;
+  if (!toscac::imports::ReadFileText(flags.file, text, error)) {
+    std::fprintf(stderr, "%s: error: cannot read the plan: %s\n", flags.file.c_str(),
+                 error.c_str());
+    return 1;
+  }
+  std::optional<toscac::plan::Plan> plan = toscac::plan::FromJson(text, error);
+  if (!plan) {
+    std::fprintf(stderr, "%s: error: not a toscac plan: %s\n", flags.file.c_str(), error.c_str());
+    return 1;
+  }
+  if (flags.format == "json") {
+    std::fputs(toscac::plan::ToJson(*plan).c_str(), stdout);
+  } else if (flags.format == "dot") {
+    std::fputs(toscac::plan::RenderDot(*plan).c_str(), stdout);
+  } else {
+    std::fputs(toscac::plan::RenderText(*plan).c_str(), stdout);
+  }
+  return 0;
+}
+
+void AddLoadOptions(CLI::App* cmd, LoadFlags& flags) {
+  cmd->add_option("file", flags.file, "the blueprint (TOSCA 1.0-1.3 or Cloudify DSL 1.0-1.3)")
+      ->required();
+  cmd->add_option("--catalog", flags.catalogs,
+                  "folder of imports laid out as host/path (repeatable)")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--cache-dir", flags.cache_dir,
+                  "download cache (default ~/.cache/toscac/imports)");
+  cmd->add_flag("--offline", flags.offline, "never download imports");
+  cmd->add_flag("--allow-outside-imports", flags.allow_outside,
+                "let imports leave the blueprint's folder");
+  cmd->add_flag("--warnings-as-errors", flags.warnings_as_errors, "exit 1 on warnings too");
+  cmd->add_option("--color", flags.color, "auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_flag("-q,--quiet", flags.quiet, "no summary line");
+  cmd->add_option("--inputs", flags.input_files,
+                  "input values for this deployment, YAML or JSON (repeatable)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-i,--input", flags.inputs, "one input value, name=value (repeatable)")
+      ->check([](const std::string& s) {
+        return s.find('=') == std::string::npos || s.front() == '=' ? "expected name=value" : "";
+      });
+  cmd->add_flag("--require-inputs", flags.require_inputs,
+                "check as plan and emit do: every required input needs a value");
+  cmd->add_option("--deployment-outputs", flags.deployment_outputs,
+                  "outputs of another deployment, ID=FILE (YAML or JSON; repeatable): "
+                  "deployment proxies read them")
+      ->check([](const std::string& s) {
+        size_t eq = s.find('=');
+        if (eq == std::string::npos || eq == 0) return std::string("expected ID=FILE");
+        return CLI::ExistingFile(s.substr(eq + 1));
+      });
+  cmd->add_option("--deployment-id", flags.deployment_id,
+                  "this deployment's id for %{deployment.id} (default: the blueprint id)");
+  cmd->add_option("--blueprint-id", flags.blueprint_id,
+                  "the blueprint id for %{blueprint.id} (default: the file name without .yaml)");
+  cmd->add_option("--management-ip", flags.management_ip,
+                  "the manager's address for %{management_ip} (default: known after apply)");
+  cmd->add_flag("--time-report", flags.time_report, "print the time each stage took (stderr)");
+}
+
 }  // namespace
 
 auto main(int argc, char** argv) -> int {
@@ -134,51 +343,50 @@ auto main(int argc, char** argv) -> int {
   app.set_version_flag("--version", std::string(kVersion));
 
   ValidateFlags validate;
-  CLI::App* cmd = app.add_subcommand(
+  CLI::App* validate_cmd = app.add_subcommand(
       "validate", "check a blueprint and its imports; exit 0 clean, 1 errors, 2 usage");
-  cmd->add_option("file", validate.file, "the blueprint (TOSCA 1.0-1.3 or Cloudify DSL 1.0-1.3)")
-      ->required();
-  cmd->add_option("--format", validate.format,
-                  "diagnostics as text (stderr), json or sarif (stdout)")
+  AddLoadOptions(validate_cmd, validate);
+  validate_cmd
+      ->add_option("--format", validate.format,
+                   "diagnostics as text (stderr), json or sarif (stdout)")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
-  cmd->add_option("--dump", validate.dump, "print a stage's result as stable text")
+  validate_cmd->add_option("--dump", validate.dump, "print a stage's result as stable text")
       ->check(CLI::IsMember({"ir"}));
-  cmd->add_option("--catalog", validate.catalogs,
-                  "folder of imports laid out as host/path (repeatable)")
-      ->check(CLI::ExistingDirectory);
-  cmd->add_option("--cache-dir", validate.cache_dir,
-                  "download cache (default ~/.cache/toscac/imports)");
-  cmd->add_flag("--offline", validate.offline, "never download imports");
-  cmd->add_flag("--allow-outside-imports", validate.allow_outside,
-                "let imports leave the blueprint's folder");
-  cmd->add_flag("--warnings-as-errors", validate.warnings_as_errors, "exit 1 on warnings too");
-  cmd->add_option("--color", validate.color, "auto, always or never")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  cmd->add_flag("-q,--quiet", validate.quiet, "no summary line");
-  cmd->add_option("--inputs", validate.input_files,
-                  "input values for this deployment, YAML or JSON (repeatable)")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("-i,--input", validate.inputs, "one input value, name=value (repeatable)")
+
+  PlanFlags plan;
+  CLI::App* plan_cmd = app.add_subcommand(
+      "plan", "show every operation a workflow will run, in order, without running anything");
+  AddLoadOptions(plan_cmd, plan);
+  plan_cmd
+      ->add_option(
+          "--workflow", plan.request.workflow,
+          "install (default), uninstall, scale, heal, or a blueprint workflow (kube_scale)")
+      ->check([](const std::string& s) { return s.empty() ? "a workflow name" : ""; });
+  plan_cmd->add_option("--target", plan.request.target, "scale: the node template to scale");
+  plan_cmd->add_option("--delta", plan.delta,
+                       "scale: instances to add (+N) or remove (-N) per host");
+  plan_cmd->add_flag("--scale-compute", plan.request.scale_compute,
+                     "scale: scale the target's outermost host (with everything on it)");
+  plan_cmd->add_option("--instance", plan.request.instance, "heal: the failed instance (n_k)");
+  plan_cmd->add_option("--policy", plan.request.policy,
+                       "plan what this policy's execute_workflow trigger runs");
+  plan_cmd
+      ->add_option("-p,--param", plan.params,
+                   "a parameter of a blueprint workflow, name=value (repeatable)")
       ->check([](const std::string& s) {
         return s.find('=') == std::string::npos || s.front() == '=' ? "expected name=value" : "";
       });
-  cmd->add_flag("--require-inputs", validate.require_inputs,
-                "check as plan and emit do: every required input needs a value");
-  cmd->add_option("--deployment-outputs", validate.deployment_outputs,
-                  "outputs of another deployment, ID=FILE (YAML or JSON; repeatable): "
-                  "deployment proxies read them")
-      ->check([](const std::string& s) {
-        size_t eq = s.find('=');
-        if (eq == std::string::npos || eq == 0) return std::string("expected ID=FILE");
-        return CLI::ExistingFile(s.substr(eq + 1));
-      });
-  cmd->add_option("--deployment-id", validate.deployment_id,
-                  "this deployment's id for %{deployment.id} (default: the blueprint id)");
-  cmd->add_option("--blueprint-id", validate.blueprint_id,
-                  "the blueprint id for %{blueprint.id} (default: the file name without .yaml)");
-  cmd->add_option("--management-ip", validate.management_ip,
-                  "the manager's address for %{management_ip} (default: known after apply)");
-  cmd->add_flag("--time-report", validate.time_report, "print the time each stage took (stderr)");
+  plan_cmd->add_option("--format", plan.format, "the plan as text, json or dot (stdout)")
+      ->check(CLI::IsMember({"text", "json", "dot"}));
+  plan_cmd->add_option("--out", plan.out, "also save the plan as JSON, for a later apply");
+  plan_cmd->add_flag("--detailed-exitcode", plan.detailed_exitcode,
+                     "exit 0 when there is nothing to do, 1 on errors, 2 when there are changes");
+
+  ShowFlags show;
+  CLI::App* show_cmd = app.add_subcommand("show", "print a plan saved with `toscac plan --out`");
+  show_cmd->add_option("plan", show.file, "the saved plan (JSON)")->required();
+  show_cmd->add_option("--format", show.format, "text, json or dot")
+      ->check(CLI::IsMember({"text", "json", "dot"}));
 
   try {
     app.parse(argc, argv);
@@ -186,9 +394,11 @@ auto main(int argc, char** argv) -> int {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  if (!cmd->parsed()) return 2;
   auto* session = new Session();  // deliberately never deleted, see Session
-  int code = RunValidate(validate, *session);
+  int code = 2;
+  if (validate_cmd->parsed()) code = RunValidate(validate, *session);
+  if (plan_cmd->parsed()) code = RunPlan(plan, *session);
+  if (show_cmd->parsed()) code = RunShow(show);
   std::fflush(stdout);
   std::fflush(stderr);
   std::_Exit(code);

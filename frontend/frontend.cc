@@ -2,6 +2,8 @@
 // overrides; fold what is known before deployment.
 #include "frontend/frontend.h"
 
+#include "frontend/sema/scaling.h"
+
 #include <chrono>
 #include <filesystem>
 #include <unordered_map>
@@ -59,6 +61,7 @@ auto Load(const LoadOptions& options, const DeploymentOptions& deployment,
     context.outputs = &outputs;
     context.require_inputs = deployment.require_inputs;
     st = evaluate::Evaluate(std::move(*st), context, sink);
+    sema::ReadInstanceCounts(*st, sink);
   }
   std::chrono::duration<double> sema = analyzed - started;
   std::chrono::duration<double> evaluated = std::chrono::steady_clock::now() - analyzed;

@@ -273,6 +273,18 @@ auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources, bool in
                    type_name(p.type), targets);
     DumpProperties(out, st, "  ", "properties", p.properties);
   }
+  for (const ScalingGroup& g : st.scaling_groups) {
+    std::string members;
+    for (NodeId m : g.members) members += (members.empty() ? "" : ", ") + st.nodes[m.value].name;
+    fmt::format_to(std::back_inserter(out),
+                   "scaling group {} (policy {}): members [{}]{}{}, {} "
+                   "instance{} ({} to {})\n",
+                   g.name, g.policy, members,
+                   g.parent != kNoGroup ? ", in " + st.scaling_groups[g.parent].name : "",
+                   g.host.valid() ? ", on " + st.nodes[g.host.value].name : "", g.instances.initial,
+                   g.instances.initial == 1 ? "" : "s", g.instances.min,
+                   g.instances.max >= 0 ? std::to_string(g.instances.max) : "any");
+  }
   for (const Output& o : st.outputs) {
     fmt::format_to(std::back_inserter(out), "output {} = {}\n", o.name, ValueToDisplay(o.value));
   }

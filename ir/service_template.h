@@ -176,6 +176,11 @@ struct ConfigFile {
   std::string file;         // as written
   diag::FileId descriptor;  // its text in the SourceManager, when it was read
   std::vector<DescriptorOverride> overrides;
+  // The workload the descriptor declares (its `kind` and `metadata.name`), and `spec.replicas`
+  // after the overrides when it is a plain integer (-1 otherwise): what kube_scale changes.
+  std::string kind;
+  std::string name;
+  int64_t replicas = -1;
   diag::Loc loc;
 };
 
@@ -185,6 +190,8 @@ struct InstanceCount {
   int64_t min = 0;
   int64_t max = -1;  // -1: unbounded
 };
+
+constexpr uint32_t kNoGroup = UINT32_MAX;
 
 struct NodeTemplate {
   std::string name;
@@ -196,6 +203,9 @@ struct NodeTemplate {
   std::vector<Interface> interfaces;          // merged: type defaults + template assignments
   std::vector<Artifact> artifacts;
   InstanceCount instances;
+  // The innermost scaling group the node is in: named in its members, or contained in a node
+  // that is (ServiceTemplate::scaling_groups index; kNoGroup when none).
+  uint32_t scaling_group = kNoGroup;
   std::vector<ConfigFile> config_files;
   std::vector<NodeId> depends_on;  // implicit: nodes its overrides read at deploy time
   /// The Kubernetes API this node deploys to, through a connected_to_master relationship:
@@ -262,10 +272,24 @@ struct Group {
   diag::Loc loc;
 };
 
+/// Nodes that scale as one unit (a group targeted by cloudify.policies.scaling or
+/// tosca.policies.Scaling, or the nodes such a policy targets directly): each instance of the
+/// group holds instances of every member, and relationships between members stay inside it.
+struct ScalingGroup {
+  std::string name;             // the group's, or the policy's when it targets nodes directly
+  std::string policy;           // the scaling policy
+  std::vector<NodeId> members;  // named members (nodes contained in them are members too)
+  uint32_t parent = kNoGroup;   // the scaling group this one is a member of
+  NodeId host;                  // where its instances live: the host of its members, if any
+  InstanceCount instances;
+  diag::Loc loc;  // the group (or policy)
+};
+
 struct Workflow {
   std::string name;
   std::string mapping;
   std::vector<PropertyDef> parameters;
+  diag::Loc loc;
 };
 
 /// The checked blueprint. Plain data; ids index the vectors.
@@ -273,6 +297,7 @@ struct ServiceTemplate {
   std::string dialect;  // tosca_definitions_version of the root file
   std::string description;
   std::vector<std::string> files;  // root first, then imports in load order
+  diag::FileId root_file;          // where problems with no better place (command-line requests) go
   std::vector<Type> types;
   std::vector<NodeTemplate> nodes;
   std::vector<Relationship> relationships;
@@ -280,6 +305,7 @@ struct ServiceTemplate {
   std::vector<Output> outputs;
   std::vector<Group> groups;
   std::vector<Policy> policies;
+  std::vector<ScalingGroup> scaling_groups;  // parents before the groups they contain
   std::vector<Workflow> workflows;
   std::vector<std::string> value_types{""};  // names Value::type indexes; [0] is "unknown"
 

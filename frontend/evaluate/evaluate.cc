@@ -18,6 +18,22 @@
 namespace toscac::evaluate {
 namespace {
 
+// A UTF-8 string cut into characters (a lead byte and its continuation bytes); a stray byte is a
+// character of its own.
+auto Utf8Chars(std::string_view text) -> std::vector<std::string_view> {
+  std::vector<std::string_view> chars;
+  for (size_t i = 0; i < text.size();) {
+    size_t n = 1;
+    while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80 &&
+           (static_cast<unsigned char>(text[i]) & 0xC0) == 0xC0 && n < 4) {
+      ++n;
+    }
+    chars.push_back(text.substr(i, n));
+    i += n;
+  }
+  return chars;
+}
+
 using VK = ir::Value::Kind;
 
 struct Scope {
@@ -675,12 +691,15 @@ class Evaluator {
       return;
     }
     if (!IsPlain(text) || !IsPlain(separators) || !IsPlain(index)) return;
+    // Separators are characters, not bytes: `é` as a separator must not split another letter
+    // that shares its lead byte, and no token may end in half a character.
+    std::vector<std::string_view> separator_chars = Utf8Chars(separators.s);
     std::vector<std::string> tokens{""};
-    for (char c : text.s) {
-      if (separators.s.find(c) != std::string::npos) {
+    for (std::string_view ch : Utf8Chars(text.s)) {
+      if (std::find(separator_chars.begin(), separator_chars.end(), ch) != separator_chars.end()) {
         tokens.emplace_back();
       } else {
-        tokens.back() += c;
+        tokens.back() += ch;
       }
     }
     if (index.i < 0 || static_cast<size_t>(index.i) >= tokens.size()) {

@@ -351,14 +351,20 @@ auto Loader::Run() -> LoadedSet {
   int index = LoadSource(Source{key, options_.root_file, root.string(), std::move(text), false},
                          std::nullopt, diag::Loc{});
   set_.root_ok = index == 0;
-  // TOSCA files see the normative types without importing them.
-  bool any_tosca = false;
-  for (const LoadedFile& f : set_.files)
+  // TOSCA files see the normative types without importing them; Cloudify DSL 1.3 files see its
+  // built-in scaling policy type.
+  bool any_tosca = false, any_dsl_1_3 = false;
+  for (const LoadedFile& f : set_.files) {
     any_tosca |= f.syntax.version.family == syntax::Family::kTosca;
-  if (any_tosca) {
-    Source normative = ProfileSource(NormativeProfile());
-    if (loaded_.find(normative.key) == loaded_.end()) {
-      LoadSource(std::move(normative), std::nullopt, diag::Loc{});
+    any_dsl_1_3 |= !f.is_profile && f.syntax.version.family == syntax::Family::kCloudify &&
+                   f.syntax.version.minor >= 3;
+  }
+  for (auto [wanted, profile] : {std::pair{any_tosca, &NormativeProfile()},
+                                 std::pair{any_dsl_1_3, &CloudifyBuiltinsProfile()}}) {
+    if (!wanted) continue;
+    Source source = ProfileSource(*profile);
+    if (loaded_.find(source.key) == loaded_.end()) {
+      LoadSource(std::move(source), std::nullopt, diag::Loc{});
     }
   }
   LoadInputValues();

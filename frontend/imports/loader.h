@@ -29,6 +29,7 @@ struct PhaseTimes {
   double dialect = 0;   // YAML tree to syntax model
   double sema = 0;      // types, templates, values, functions (filled by frontend::Load)
   double evaluate = 0;  // descriptor overrides and static evaluation (filled by frontend::Load)
+  double plan = 0;      // instances and the workflow's plan (filled by `toscac plan`)
 };
 
 struct LoadOptions {
@@ -85,5 +86,7 @@ auto ProfileForUrl(std::string_view url) -> const Profile*;
 /// The bundled profile conventionally vendored at a relative path (e.g. a plugin submodule).
 auto ProfileForRelativePath(std::string_view path) -> const Profile*;
 auto NormativeProfile() -> const Profile&;
+/// What cloudify_dsl_1_3 defines without imports (the cloudify.policies.scaling policy type).
+auto CloudifyBuiltinsProfile() -> const Profile&;
 
 }  // namespace toscac::imports

@@ -77,4 +77,6 @@ auto ProfileForRelativePath(std::string_view path) -> const Profile* {
 
 auto NormativeProfile() -> const Profile& { return *Find("tosca/normative_types.yaml"); }
 
+auto CloudifyBuiltinsProfile() -> const Profile& { return *Find("cloudify/dsl-1.3-builtins.yaml"); }
+
 }  // namespace toscac::imports

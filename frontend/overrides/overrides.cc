@@ -174,6 +174,7 @@ class Checker {
       sink_.Report(diag::Kind::kConfigFileMalformed, file->loc, path + ".file",
                    fmt::format("`file` must be a path, not {}", ir::DescribeKind(*file)));
     }
+    if (doc) RecordWorkload(*doc, out);
     if (overrides == nullptr || overrides->kind == VK::kNull) return out;
     if (overrides->kind != VK::kList) {
       sink_.Report(diag::Kind::kConfigFileMalformed, overrides->loc, path + ".overrides",
@@ -193,9 +194,33 @@ class Checker {
       }
       if (auto o = CheckOverride(node, statement, item_path, doc ? &*doc : nullptr)) {
         out.overrides.push_back(std::move(*o));
+        const ir::DescriptorOverride& added = out.overrides.back();
+        if (IsReplicasPath(added.path) && added.value.kind == VK::kInt) {
+          out.replicas = added.value.i;
+        }
       }
     }
     return out;
+  }
+
+  static auto IsReplicasPath(const std::vector<ir::PathStep>& path) -> bool {
+    return path.size() == 2 && !path[0].is_index && path[0].key == "spec" && !path[1].is_index &&
+           path[1].key == "replicas";
+  }
+
+  // What kube_scale needs to know: which workload this is and how many replicas it starts with.
+  static void RecordWorkload(const yaml::Document& doc, ir::ConfigFile& out) {
+    if (!doc.IsMap(doc.root)) return;
+    yaml::NodeId kind = doc.Find(doc.root, "kind");
+    if (doc.IsScalar(kind)) out.kind = std::string(doc[kind].text);
+    yaml::NodeId metadata = doc.Find(doc.root, "metadata");
+    yaml::NodeId name = doc.IsMap(metadata) ? doc.Find(metadata, "name") : yaml::NodeId{};
+    if (doc.IsScalar(name)) out.name = std::string(doc[name].text);
+    yaml::NodeId spec = doc.Find(doc.root, "spec");
+    yaml::NodeId replicas = doc.IsMap(spec) ? doc.Find(spec, "replicas") : yaml::NodeId{};
+    if (replicas.valid() && doc[replicas].kind == yaml::Kind::kInt) {
+      out.replicas = doc[replicas].number.i;
+    }
   }
 
   auto ReadDescriptor(ir::NodeId node, const ir::Value& file, const std::string& path,

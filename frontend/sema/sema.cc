@@ -11,6 +11,7 @@ auto Analyze(const imports::LoadedSet& loaded, const diag::SourceManager& source
   Analyzer analyzer(loaded, sink);
   ir::ServiceTemplate st = analyzer.Run();
   for (const imports::LoadedFile& f : loaded.files) st.files.push_back(f.origin);
+  if (!loaded.files.empty() && loaded.files[0].doc) st.root_file = loaded.files[0].doc->file;
   return st;
 }
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "frontend/sema/analyzer.h"
+#include "frontend/sema/scaling.h"
 
 namespace toscac::sema {
 
@@ -426,38 +427,21 @@ void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate&
       }
     }
   }
+  // The scalable capability's plain values, so that evaluation sees the initial count; the
+  // counts are read again, and checked, once evaluation has folded their functions
+  // (scaling.cc, ReadInstanceCounts).
   for (const ir::CapabilityValues& cap : node.capabilities) {
     if (cap.name != "scalable") continue;
-    diag::Loc default_loc = node.loc, min_loc = node.loc;
+    bool written = false;
     for (const ir::Property& p : cap.properties) {
       auto v = int_of(p);
-      if (!v) continue;
-      if (p.name == "default_instances") {
+      if (p.name == "default_instances" && v && !p.from_default) {
         node.instances.initial = *v;
-        if (!p.from_default) default_loc = p.value.loc;
+        written = true;
       }
-      if (p.name == "min_instances") {
-        node.instances.min = *v;
-        if (!p.from_default) min_loc = p.value.loc;
-      }
-      if (p.name == "max_instances") node.instances.max = *v;
+      if (p.name == "min_instances" && v) node.instances.min = *v;
     }
-    bool has_default = std::any_of(
-        cap.properties.begin(), cap.properties.end(),
-        [](const ir::Property& p) { return p.name == "default_instances" && !p.from_default; });
-    if (!has_default) node.instances.initial = std::max<int64_t>(node.instances.min, 1);
-    if (node.instances.max >= 0 && node.instances.min > node.instances.max) {
-      Sink().Report(diag::Kind::kBadInstances, min_loc,
-                    diag::PathRef(path, "capabilities.scalable.properties.min_instances").Str(),
-                    fmt::format("min_instances {} exceeds max_instances {}", node.instances.min,
-                                node.instances.max));
-    } else if (node.instances.initial < node.instances.min ||
-               (node.instances.max >= 0 && node.instances.initial > node.instances.max)) {
-      Sink().Report(diag::Kind::kBadInstances, default_loc,
-                    diag::PathRef(path, "capabilities.scalable.properties.default_instances").Str(),
-                    fmt::format("default_instances {} is outside [{}, {}]", node.instances.initial,
-                                node.instances.min, node.instances.max));
-    }
+    if (!written) node.instances.initial = std::max<int64_t>(node.instances.min, 1);
   }
 }
 
@@ -844,6 +828,7 @@ void Analyzer::CollectWorkflows() {
       ir::Workflow out;
       out.name = wf.name.text;
       out.mapping = wf.mapping.text;
+      out.loc = wf.name.loc;
       for (const auto& p : wf.parameters)
         out.parameters.push_back(ConvertPropertyDef(p, {}, file.syntax.version.family, false));
       diag::PathRef workflows("workflows"), wf_path(workflows, out.name);
@@ -873,6 +858,7 @@ auto Analyzer::Run() -> ir::ServiceTemplate {
   BuildRelationships();
   CheckRelationshipGraph();
   CollectGroupsAndPolicies();
+  BuildScalingGroups(st_, Sink());
   CollectOutputs();
   CollectWorkflows();
   input_used_.assign(st_.inputs.size(), false);

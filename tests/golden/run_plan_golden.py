@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Runs one golden plan case: `toscac plan` once per PLAN line, compared with the .expected file.
+
+A case is either
+- a blueprint `NAME.yaml` whose first comment lines are `# PLAN: <flags>` (one run each) and
+  optionally `# ARGS: <flags>` (added to every run); it runs in its own folder; or
+- a `NAME.plan` file of `ARGS:`/`PLAN:` lines whose ARGS name a blueprint relative to --root
+  (the shared corpus), for blueprints we did not write. Exit 77 (skipped) when --root is absent.
+
+For each run the expectation holds the text plan with its diagnostics and exit code, then the
+JSON plan (when there is one). Every plan is also saved with --out and read back with
+`toscac show`: the JSON must come back byte for byte and the text must be the same.
+TOSCAC_UPDATE_GOLDENS=1 (or --update) rewrites expectations instead of comparing.
+"""
+import argparse
+import difflib
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+
+def read_case(path):
+    shared, runs = [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if path.endswith(".yaml"):
+                if not line.startswith("#"):
+                    break
+                line = line[1:].strip()
+            if line.startswith("ARGS:"):
+                shared += shlex.split(line[len("ARGS:"):])
+            elif line.startswith("PLAN:"):
+                runs.append(shlex.split(line[len("PLAN:"):]))
+    return shared, runs
+
+
+def run(command, cwd):
+    try:
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return None
+    return done
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--toscac", required=True)
+    parser.add_argument("--root", help="folder that .plan cases' paths are relative to")
+    parser.add_argument("--update", action="store_true")
+    parser.add_argument("case")
+    args = parser.parse_args()
+    update = args.update or os.environ.get("TOSCAC_UPDATE_GOLDENS") == "1"
+    toscac = os.path.abspath(args.toscac) if os.sep in args.toscac else args.toscac
+    case = os.path.abspath(args.case)
+    folder, name = os.path.split(case)
+    shared, runs = read_case(case)
+    if not runs:
+        print(f"{name}: no PLAN lines")
+        return 1
+    if case.endswith(".yaml"):
+        cwd, blueprint = folder, [name]
+    else:
+        if not args.root or not os.path.isdir(args.root):
+            print(f"{name}: skipped, {args.root} is absent")
+            return 77
+        cwd, blueprint = os.path.abspath(args.root), []
+
+    actual, problems = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, flags in enumerate(runs):
+            base = [toscac, "plan", "--offline", "--color", "never"] + shared + flags + blueprint
+            shown = " ".join(shlex.quote(a) for a in (shared + flags + blueprint))
+            text = run(base, cwd)
+            if text is None:
+                problems.append(f"toscac plan {shown}: did not finish within 60 s")
+                continue
+            actual.append(f"$ toscac plan {shown}\n{text.stdout}{text.stderr}[exit {text.returncode}]\n")
+            if text.returncode not in (0, 2):
+                continue
+            saved = os.path.join(tmp, f"plan{k}.json")
+            js = run(base + ["--format", "json", "--out", saved], cwd)
+            actual.append(f"$ toscac plan {shown} --format json\n{js.stdout}{js.stderr}")
+            with open(saved, encoding="utf-8") as f:
+                saved_text = f.read()
+            back = run([toscac, "show", saved, "--format", "json"], cwd)
+            if back.stdout != saved_text or saved_text != js.stdout:
+                problems.append(f"toscac plan {shown}: the saved plan does not read back as written")
+            shown_text = run([toscac, "show", saved], cwd)
+            if shown_text.stdout != text.stdout:
+                problems.append(f"toscac plan {shown}: `toscac show` prints another plan")
+    actual = "".join(actual)
+    for p in problems:
+        print(f"{name}: {p}")
+
+    expected_path = case.rsplit(".", 1)[0] + ".expected"
+    if update:
+        with open(expected_path, "w", encoding="utf-8") as f:
+            f.write(actual)
+        print(f"updated {os.path.relpath(expected_path)}")
+        return 1 if problems else 0
+    if not os.path.exists(expected_path):
+        print(f"{name}: no {os.path.basename(expected_path)}; run with TOSCAC_UPDATE_GOLDENS=1")
+        print(actual)
+        return 1
+    with open(expected_path, encoding="utf-8") as f:
+        expected = f.read()
+    if actual != expected:
+        print(f"{name}: output differs (TOSCAC_UPDATE_GOLDENS=1 rewrites it)")
+        sys.stdout.writelines(difflib.unified_diff(expected.splitlines(True),
+                                                   actual.splitlines(True), "expected", "actual"))
+        return 1
+    if problems:
+        return 1
+    print(f"{name}: ok ({len(runs)} plans)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
