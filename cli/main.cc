@@ -223,11 +223,29 @@ auto ParsePlanRequest(PlanFlags& flags) -> bool {
     std::fprintf(stderr, "error: --workflow heal needs --instance ID\n");
     return false;
   }
+  // A flag the workflow does not read is a mistake, not something to ignore silently.
+  bool scale = r.workflow == "scale", heal = r.workflow == "heal";
+  bool custom = !scale && !heal && r.workflow != "install" && r.workflow != "uninstall";
+  auto misplaced = [&](bool given, bool applies, const char* flag, const char* where) {
+    if (!given || applies) return false;
+    std::fprintf(stderr, "error: %s applies to %s, not to --workflow %s\n", flag, where,
+                 r.workflow.c_str());
+    return true;
+  };
+  // The trigger chooses the workflow; an unknown name is the planner's to report (T0901).
+  if (!r.policy.empty() || custom) custom = scale = heal = true;
+  if (misplaced(!r.target.empty(), scale, "--target", "--workflow scale") ||
+      misplaced(!flags.delta.empty(), scale, "--delta", "--workflow scale") ||
+      misplaced(r.scale_compute, scale, "--scale-compute", "--workflow scale") ||
+      misplaced(!r.instance.empty(), heal, "--instance", "--workflow heal") ||
+      misplaced(!flags.params.empty(), custom, "-p/--param", "a blueprint workflow"))
+    return false;
   return true;
 }
 
 auto RunPlan(PlanFlags& flags, Session& session) -> int {
-  if (!ParsePlanRequest(flags)) return 2;
+  // With --detailed-exitcode, 2 means "changes": a usage error must not look like one.
+  if (!ParsePlanRequest(flags)) return flags.detailed_exitcode ? 1 : 2;
   toscac::imports::PhaseTimes times;
   auto started = std::chrono::steady_clock::now();
   LoadBlueprint(flags, true, session, flags.time_report ? &times : nullptr);
@@ -294,11 +312,17 @@ auto RunShow(const ShowFlags& flags) -> int {
   return 0;
 }
 
+// A repeatable option takes one value each time it is given, so that `-i a=1 FILE` leaves FILE
+// to the positional argument instead of swallowing it.
+auto OnePerUse(CLI::Option* option) -> CLI::Option* {
+  return option->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 void AddLoadOptions(CLI::App* cmd, LoadFlags& flags) {
   cmd->add_option("file", flags.file, "the blueprint (TOSCA 1.0-1.3 or Cloudify DSL 1.0-1.3)")
       ->required();
-  cmd->add_option("--catalog", flags.catalogs,
-                  "folder of imports laid out as host/path (repeatable)")
+  OnePerUse(cmd->add_option("--catalog", flags.catalogs,
+                            "folder of imports laid out as host/path (repeatable)"))
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--cache-dir", flags.cache_dir,
                   "download cache (default ~/.cache/toscac/imports)");
@@ -309,18 +333,18 @@ void AddLoadOptions(CLI::App* cmd, LoadFlags& flags) {
   cmd->add_option("--color", flags.color, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_flag("-q,--quiet", flags.quiet, "no summary line");
-  cmd->add_option("--inputs", flags.input_files,
-                  "input values for this deployment, YAML or JSON (repeatable)")
+  OnePerUse(cmd->add_option("--inputs", flags.input_files,
+                            "input values for this deployment, YAML or JSON (repeatable)"))
       ->check(CLI::ExistingFile);
-  cmd->add_option("-i,--input", flags.inputs, "one input value, name=value (repeatable)")
+  OnePerUse(cmd->add_option("-i,--input", flags.inputs, "one input value, name=value (repeatable)"))
       ->check([](const std::string& s) {
         return s.find('=') == std::string::npos || s.front() == '=' ? "expected name=value" : "";
       });
   cmd->add_flag("--require-inputs", flags.require_inputs,
                 "check as plan and emit do: every required input needs a value");
-  cmd->add_option("--deployment-outputs", flags.deployment_outputs,
-                  "outputs of another deployment, ID=FILE (YAML or JSON; repeatable): "
-                  "deployment proxies read them")
+  OnePerUse(cmd->add_option("--deployment-outputs", flags.deployment_outputs,
+                            "outputs of another deployment, ID=FILE (YAML or JSON; repeatable): "
+                            "deployment proxies read them"))
       ->check([](const std::string& s) {
         size_t eq = s.find('=');
         if (eq == std::string::npos || eq == 0) return std::string("expected ID=FILE");
@@ -370,9 +394,8 @@ auto main(int argc, char** argv) -> int {
   plan_cmd->add_option("--instance", plan.request.instance, "heal: the failed instance (n_k)");
   plan_cmd->add_option("--policy", plan.request.policy,
                        "plan what this policy's execute_workflow trigger runs");
-  plan_cmd
-      ->add_option("-p,--param", plan.params,
-                   "a parameter of a blueprint workflow, name=value (repeatable)")
+  OnePerUse(plan_cmd->add_option("-p,--param", plan.params,
+                                 "a parameter of a blueprint workflow, name=value (repeatable)"))
       ->check([](const std::string& s) {
         return s.find('=') == std::string::npos || s.front() == '=' ? "expected name=value" : "";
       });
@@ -392,7 +415,12 @@ auto main(int argc, char** argv) -> int {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    if (code == 0) return 0;
+    // `plan --detailed-exitcode` keeps 2 for "changes"; its usage errors exit 1.
+    for (int k = 1; k < argc; ++k) {
+      if (std::string_view(argv[k]) == "--detailed-exitcode") return 1;
+    }
+    return 2;
   }
   auto* session = new Session();  // deliberately never deleted, see Session
   int code = 2;

@@ -37,6 +37,7 @@ auto Given(const WorkflowRequest& request, std::string_view name) -> const std::
 auto ApplyAmount(std::string_view amount, int64_t now, int64_t& after) -> bool {
   bool relative = !amount.empty() && (amount[0] == '+' || amount[0] == '-');
   std::string_view digits = relative ? amount.substr(1) : amount;
+  if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) return false;  // `+-1`
   int64_t n = 0;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
   if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) return false;
@@ -164,6 +165,44 @@ class KubeScale {
   std::vector<std::pair<std::string, std::string>> values_;
 };
 
+auto Param(const WorkflowRequest& r, std::string_view name) -> std::string {
+  const std::string* v = Given(r, name);
+  return v ? *v : "";
+}
+
+// Cloudify's own heal and scale workflows take their subject as parameters
+// (`node_instance_id`; `scalable_entity_name` or the older `node_id`, `delta`, `scale_compute`).
+auto MapBuiltinParameters(const ir::Policy& policy, WorkflowRequest& out, diag::Sink& sink)
+    -> bool {
+  auto fail = [&](std::string why) {
+    sink.Report(diag::Kind::kPolicyTrigger, policy.loc, "", policy.name, why);
+    return false;
+  };
+  if (out.workflow == "heal") {
+    out.instance = Param(out, "node_instance_id");
+    if (out.instance.empty()) return fail("its heal trigger gives no `node_instance_id`");
+  } else if (out.workflow == "scale") {
+    out.target = Param(out, "scalable_entity_name");
+    if (out.target.empty()) out.target = Param(out, "node_id");
+    if (out.target.empty())
+      return fail("its scale trigger gives no `scalable_entity_name` (or `node_id`)");
+    std::string delta = Param(out, "delta");
+    int64_t n = 0;
+    if (delta.empty() ||
+        !ApplyAmount(delta[0] == '-' || delta[0] == '+' ? delta : "+" + delta, 0, n))
+      return fail(
+          fmt::format("its scale trigger's `delta` must be a count such as 1 or -1, not "
+                      "`{}`",
+                      delta));
+    out.delta = n;
+    out.scale_compute = Param(out, "scale_compute") == "true";
+  } else {
+    return true;
+  }
+  out.parameters.clear();
+  return true;
+}
+
 }  // namespace
 
 auto FromPolicyTrigger(const ir::ServiceTemplate& st, const WorkflowRequest& request,
@@ -193,7 +232,7 @@ auto FromPolicyTrigger(const ir::ServiceTemplate& st, const WorkflowRequest& req
       }
     }
     for (const auto& given : request.parameters) out.parameters.push_back(given);
-    return true;
+    return MapBuiltinParameters(*policy, out, sink);
   }
   sink.Report(diag::Kind::kPolicyTrigger, policy->loc, "", request.policy,
               "it has no cloudify.policies.triggers.execute_workflow trigger");
@@ -204,7 +243,7 @@ auto PlanBlueprintWorkflow(const ir::ServiceTemplate& st, const Instances& curre
                            const WorkflowRequest& request, diag::Sink& sink)
     -> std::optional<Plan> {
   const ir::Workflow* wf = nullptr;
-  std::vector<std::string_view> names;
+  std::vector<std::string_view> names = {"install", "uninstall", "scale", "heal"};
   for (const ir::Workflow& w : st.workflows) {
     if (w.name == request.workflow) wf = &w;
     names.push_back(w.name);
@@ -226,7 +265,8 @@ auto PlanBlueprintWorkflow(const ir::ServiceTemplate& st, const Instances& curre
   if (mapping.size() < kKubeScale.size() ||
       mapping.substr(mapping.size() - kKubeScale.size()) != kKubeScale) {
     sink.Report(diag::Kind::kWorkflowNotPlannable, wf->loc, "workflows." + wf->name, wf->name,
-                wf->mapping);
+                wf->mapping.empty() ? std::string("a TOSCA imperative workflow")
+                                    : fmt::format("plugin code (`{}`)", wf->mapping));
     sink.AddNote(wf->loc,
                  "toscac plans install, uninstall, scale, heal and the Kubernetes plugin's "
                  "kube_scale");

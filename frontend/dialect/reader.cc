@@ -935,6 +935,13 @@ void Reader::ReadTopology(NodeId node, syntax::File& file) {
       ReadGroups(value, file);
     } else if (k == "policies") {
       ReadPolicies(value, file.policies);
+    } else if (k == "workflows") {
+      // Imperative workflows: only their names are kept (no mapping), so that `toscac plan`
+      // can say it knows them but cannot plan them; their steps are not checked yet.
+      if (!ExpectMapOrNull(value, "workflows")) return;
+      ForEachEntry(value, [&](NodeId wk, NodeId) {
+        file.workflows.push_back(syntax::Workflow{KeyName(wk), {}, {}, Loc(wk)});
+      });
     }
   });
 }

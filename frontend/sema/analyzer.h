@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "diag/diagnostic.h"
@@ -145,6 +146,8 @@ class Analyzer {
   std::vector<syntax::Family> node_family_;
   std::unordered_map<std::string_view, size_t> input_index_;
   std::unordered_map<std::string, const syntax::RelationshipTemplate*> relationship_templates_;
+  // Relationship templates already checked: each is reported on its first use only.
+  std::unordered_set<const syntax::RelationshipTemplate*> checked_relationship_templates_;
   std::vector<std::string> plugin_names_;
   std::vector<std::string> trigger_names_;
   std::vector<bool> input_used_;

@@ -259,17 +259,41 @@ auto CheckCounts(ir::InstanceCount& c, const CountValues& v, const std::string& 
   }
 }
 
+// The property defaults of the `scalable` capability the node's type declares, as a template
+// that does not assign it would have them; empty when the type declares none.
+auto ScalableDefaults(const ir::ServiceTemplate& st, const ir::NodeTemplate& node)
+    -> std::vector<ir::Property> {
+  std::vector<ir::Property> out;
+  if (!node.type.valid()) return out;
+  for (const ir::CapabilityDef& def : st.types[node.type.value].capabilities) {
+    if (def.name != "scalable" || !def.type.valid()) continue;
+    for (const ir::PropertyDef& p : st.types[def.type.value].properties) {
+      if (p.has_default) out.push_back(ir::Property{p.name, p.default_value, true});
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void BuildScalingGroups(ir::ServiceTemplate& st, diag::Sink& sink) { Builder(st, sink).Run(); }
 
 void ReadInstanceCounts(ir::ServiceTemplate& st, diag::Sink& sink) {
   for (ir::NodeTemplate& node : st.nodes) {
+    std::string path = "node_templates." + node.name + ".capabilities.scalable.properties";
+    const ir::CapabilityValues* written = nullptr;
     for (const ir::CapabilityValues& cap : node.capabilities) {
-      if (cap.name != "scalable") continue;
-      CheckCounts(node.instances, ReadCounts(cap.properties, node.loc),
-                  "node_templates." + node.name + ".capabilities.scalable.properties", sink);
+      if (cap.name == "scalable") written = &cap;
     }
+    if (written != nullptr) {
+      CheckCounts(node.instances, ReadCounts(written->properties, node.loc), path, sink);
+      continue;
+    }
+    // Not assigned, yet the type declares it (TOSCA): the capability type's defaults bound the
+    // node as they bound one that assigns only some of them. Cloudify types declare no
+    // capabilities, so a Cloudify node stays unbounded unless it writes `scalable`.
+    std::vector<ir::Property> defaults = ScalableDefaults(st, node);
+    if (!defaults.empty()) CheckCounts(node.instances, ReadCounts(defaults, node.loc), path, sink);
   }
   for (ir::ScalingGroup& g : st.scaling_groups) {
     for (const ir::Policy& p : st.policies) {

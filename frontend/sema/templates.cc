@@ -56,6 +56,14 @@ auto IsScriptPath(std::string_view impl) -> bool {
   return false;
 }
 
+// Cloudify's NO_OP: an operation with no implementation, no inputs and no other settings. The
+// reader keeps neither `retry_interval` nor `timeout`, so an operation giving only those counts
+// as a no-op here.
+auto IsCloudifyNoOp(const syntax::OperationDef& op) -> bool {
+  return op.implementation.empty() && op.input_values.empty() && !op.executor.has_value() &&
+         !op.max_retries.valid();
+}
+
 }  // namespace
 
 void Analyzer::CollectInputs() {
@@ -365,6 +373,15 @@ void Analyzer::AssignInterfaces(const std::vector<syntax::InterfaceDef>& defs,
                                             : ir::Operation{op.name.text, "", {}, op.loc});
         existing = &iface->operations.back();
       }
+      if (family == syntax::Family::kCloudify && IsCloudifyNoOp(op)) {
+        // dsl-parser's template-over-type merge: an operation that gives nothing (`{}`, `''`)
+        // overrides the type's with a no-op. One that gives only inputs keeps the type's
+        // implementation, as a TOSCA assignment always does.
+        existing->implementation.clear();
+        existing->inputs.clear();
+        existing->loc = op.loc;
+        continue;
+      }
       if (!op.implementation.empty()) {
         existing->implementation = op.implementation.text;
         if (family == syntax::Family::kCloudify) {
@@ -424,6 +441,16 @@ void Analyzer::BuildInstances(const syntax::NodeTemplate& tpl, ir::NodeTemplate&
                       fmt::format("`deploy` must be a non-negative integer, found `{}`", n.text));
       } else {
         node.instances.initial = n.number.i;
+      }
+      // Cloudify rejects both counts on one node (its error 209) rather than pick one.
+      for (const syntax::CapabilityAssignment& cap : tpl.capabilities) {
+        if (cap.name.text != "scalable") continue;
+        Sink().Report(
+            diag::Kind::kBadInstances, doc.LocOf(tpl.instances.id),
+            diag::PathRef(path, "instances").Str(),
+            "`instances.deploy` and `capabilities.scalable` cannot both be given; give the count "
+            "as the capability's `default_instances` (`instances` is deprecated)");
+        Sink().AddNote(cap.loc, "`capabilities.scalable` is given here");
       }
     }
   }
@@ -499,19 +526,37 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
   out.requirement = rel.requirement.text;
   out.loc = rel.loc;
   // The relationship type: a relationship template, a type, or the requirement's default.
+  const syntax::RelationshipTemplate* rel_template = nullptr;
+  diag::PathRef rel_templates(topo, "relationship_templates"),
+      rel_template_path(rel_templates, rel.relationship.text);
+  // A relationship template used by several requirements is checked on its first use; later uses
+  // build the same values with their (repeated) diagnostics dropped.
+  bool first_use = true;
+  diag::Sink repeated_template_sink;
+  auto check_template = [&](const auto& check) {
+    if (first_use) {
+      check();
+      return;
+    }
+    diag::Sink* previous = ThreadSink();
+    ThreadSink() = &repeated_template_sink;
+    check();
+    ThreadSink() = previous;
+  };
   if (!rel.relationship.empty()) {
     if (auto it = relationship_templates_.find(rel.relationship.text);
         it != relationship_templates_.end()) {
-      out.type = ResolveType(TypeKind::kRelationship, it->second->type,
-                             diag::PathRef(path, "relationship"));
-      AssignProperties(
-          it->second->properties,
-          out.type.valid() ? st_.types[out.type.value].properties : std::vector<ir::PropertyDef>{},
-          rel.relationship.text,
-          diag::PathRef(
-              diag::PathRef(diag::PathRef(topo, "relationship_templates"), rel.relationship.text),
-              "properties"),
-          family, it->second->loc, out.properties);
+      rel_template = it->second;
+      first_use = checked_relationship_templates_.insert(rel_template).second;
+      check_template([&] {
+        out.type = ResolveType(TypeKind::kRelationship, rel_template->type,
+                               diag::PathRef(path, "relationship"));
+        AssignProperties(rel_template->properties,
+                         out.type.valid() ? st_.types[out.type.value].properties
+                                          : std::vector<ir::PropertyDef>{},
+                         rel.relationship.text, diag::PathRef(rel_template_path, "properties"),
+                         family, rel_template->loc, out.properties);
+      });
     } else {
       out.type = ResolveType(TypeKind::kRelationship, rel.relationship,
                              diag::PathRef(path, tosca ? "relationship" : "type"));
@@ -532,6 +577,13 @@ void Analyzer::BuildRelationship(const syntax::RelationshipAssignment& rel, synt
     out.source_interfaces =
         family == syntax::Family::kTosca ? rtype.interfaces : rtype.source_interfaces;
     out.target_interfaces = rtype.target_interfaces;
+    // A relationship template's operations over its type's, then the requirement's over both.
+    if (rel_template != nullptr) {
+      check_template([&] {
+        AssignInterfaces(rel_template->interfaces, rtype.interfaces, rtype.name, family,
+                         diag::PathRef(rel_template_path, "interfaces"), out.source_interfaces);
+      });
+    }
     const auto& source_defs =
         family == syntax::Family::kTosca ? rel.interfaces : rel.source_interfaces;
     AssignInterfaces(
@@ -832,7 +884,8 @@ void Analyzer::CollectWorkflows() {
       for (const auto& p : wf.parameters)
         out.parameters.push_back(ConvertPropertyDef(p, {}, file.syntax.version.family, false));
       diag::PathRef workflows("workflows"), wf_path(workflows, out.name);
-      if (!file.is_profile) CheckImplementation(out.mapping, wf.mapping.loc, wf_path);
+      if (!file.is_profile && !out.mapping.empty())
+        CheckImplementation(out.mapping, wf.mapping.loc, wf_path);
       st_.workflows.push_back(std::move(out));
     }
   }

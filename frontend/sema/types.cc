@@ -269,9 +269,13 @@ auto Analyzer::ConvertInterfaces(const std::vector<syntax::InterfaceDef>& defs,
 
 namespace {
 
-// Merges child interfaces into inherited ones: same interface name merges operations, a child
-// operation replaces the parent's.
-void MergeInterfaces(std::vector<ir::Interface>& into, std::vector<ir::Interface> child) {
+// Merges child interfaces into inherited ones: same interface name merges operations. A TOSCA
+// child operation refines the parent's: its implementation (when it gives one) and inputs win,
+// the rest is inherited. A Cloudify child operation replaces the parent's whole, as dsl-parser's
+// type-to-type operation merge does: `configure: {}` or `implementation: ''` in a derived type
+// leaves a no-op, with neither the parent's implementation nor its inputs.
+void MergeInterfaces(std::vector<ir::Interface>& into, std::vector<ir::Interface> child,
+                     syntax::Family family) {
   for (ir::Interface& iface : child) {
     ir::Interface* existing = FindByName(into, iface.name);
     if (existing == nullptr) {
@@ -283,6 +287,8 @@ void MergeInterfaces(std::vector<ir::Interface>& into, std::vector<ir::Interface
       ir::Operation* same = FindByName(existing->operations, op.name);
       if (same == nullptr) {
         existing->operations.push_back(std::move(op));
+      } else if (family == syntax::Family::kCloudify) {
+        *same = std::move(op);
       } else {
         if (!op.implementation.empty()) same->implementation = op.implementation;
         for (auto& input : op.inputs) {
@@ -417,9 +423,9 @@ void Analyzer::FlattenType(ir::TypeId id, std::vector<uint8_t>& state) {
       type.requirements.push_back(std::move(req));
     }
   }
-  MergeInterfaces(type.interfaces, ConvertInterfaces(def.interfaces, family));
-  MergeInterfaces(type.source_interfaces, ConvertInterfaces(def.source_interfaces, family));
-  MergeInterfaces(type.target_interfaces, ConvertInterfaces(def.target_interfaces, family));
+  MergeInterfaces(type.interfaces, ConvertInterfaces(def.interfaces, family), family);
+  MergeInterfaces(type.source_interfaces, ConvertInterfaces(def.source_interfaces, family), family);
+  MergeInterfaces(type.target_interfaces, ConvertInterfaces(def.target_interfaces, family), family);
   if (def.kind == TypeKind::kInterface) {
     // An interface type keeps its operations (inherited ones first) in one interface of its name.
     ir::Interface ops;

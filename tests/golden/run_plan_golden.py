@@ -78,11 +78,17 @@ def main() -> int:
                 problems.append(f"toscac plan {shown}: did not finish within 60 s")
                 continue
             actual.append(f"$ toscac plan {shown}\n{text.stdout}{text.stderr}[exit {text.returncode}]\n")
-            if text.returncode not in (0, 2):
+            # 2 is "changes" only with --detailed-exitcode; otherwise it is a usage error.
+            planned = text.returncode == 0 or (
+                text.returncode == 2 and "--detailed-exitcode" in shared + flags)
+            if not planned:
                 continue
             saved = os.path.join(tmp, f"plan{k}.json")
             js = run(base + ["--format", "json", "--out", saved], cwd)
             actual.append(f"$ toscac plan {shown} --format json\n{js.stdout}{js.stderr}")
+            if not os.path.exists(saved):
+                problems.append(f"toscac plan {shown}: the JSON run saved no plan (exit {js.returncode})")
+                continue
             with open(saved, encoding="utf-8") as f:
                 saved_text = f.read()
             back = run([toscac, "show", saved, "--format", "json"], cwd)
