@@ -297,9 +297,19 @@ auto RunShow(const ShowFlags& flags) -> int {
                  error.c_str());
     return 1;
   }
-  std::optional<toscac::plan::Plan> plan = toscac::plan::FromJson(text, error);
+  size_t offset = 0;
+  std::optional<toscac::plan::Plan> plan = toscac::plan::FromJson(text, error, &offset);
   if (!plan) {
-    std::fprintf(stderr, "%s: error: not a toscac plan: %s\n", flags.file.c_str(), error.c_str());
+    std::string where = flags.file;
+    if (offset > 0) {  // file:line:col of the byte where JSON reading stopped
+      size_t line = 1, col = 1;
+      for (size_t k = 0; k + 1 < offset && k < text.size(); ++k) {
+        col = text[k] == '\n' ? 1 : col + 1;
+        line += text[k] == '\n';
+      }
+      where += ":" + std::to_string(line) + ":" + std::to_string(col);
+    }
+    std::fprintf(stderr, "%s: error: not a toscac plan: %s\n", where.c_str(), error.c_str());
     return 1;
   }
   if (flags.format == "json") {

@@ -250,11 +250,16 @@ auto ToJson(const Plan& plan) -> std::string {
   return out;
 }
 
-auto FromJson(const std::string& text, std::string& error) -> std::optional<Plan> {
+auto FromJson(const std::string& text, std::string& error, size_t* error_offset)
+    -> std::optional<Plan> {
   error.clear();
-  ordered_json j = ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
+  if (error_offset != nullptr) *error_offset = 0;
+  ordered_json j;
+  try {
+    j = ordered_json::parse(text);
+  } catch (const ordered_json::parse_error& e) {  // nlohmann reports syntax errors by throwing
     error = "not valid JSON";
+    if (error_offset != nullptr) *error_offset = e.byte;
     return std::nullopt;
   }
   Plan plan;

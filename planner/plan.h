@@ -79,7 +79,9 @@ auto ChangeName(Change change) -> std::string_view;
 
 /// The versioned JSON form (`format_version`), pretty-printed with two spaces.
 auto ToJson(const Plan& plan) -> std::string;
-/// Reads a plan ToJson wrote. On failure returns nullopt and says why in `error`.
-auto FromJson(const std::string& text, std::string& error) -> std::optional<Plan>;
+/// Reads a plan ToJson wrote. On failure returns nullopt and says why in `error`; for text that
+/// is not JSON, `error_offset` is the 1-based byte offset where reading stopped (0 otherwise).
+auto FromJson(const std::string& text, std::string& error, size_t* error_offset = nullptr)
+    -> std::optional<Plan>;
 
 }  // namespace toscac::plan
