@@ -192,6 +192,17 @@ StepFactory::StepFactory(const ir::ServiceTemplate& st, const Instances& instanc
     outgoing_[instances.relationships[r].source.value].push_back(r);
   }
   proxy_type_ = st.FindType(ir::TypeKind::kNode, "cloudify.nodes.DeploymentProxy");
+  no_operations_.assign(st.relationships.size(), 1);
+  for (uint32_t r = 0; r < st.relationships.size(); ++r) {
+    for (const auto* side :
+         {&st.relationships[r].source_interfaces, &st.relationships[r].target_interfaces}) {
+      for (const ir::Interface& iface : *side) {
+        for (const ir::Operation& op : iface.operations) {
+          if (!op.implementation.empty()) no_operations_[r] = 0;
+        }
+      }
+    }
+  }
 }
 
 auto StepFactory::AddStep(InstanceId instance, const ir::Interface& iface, const ir::Operation& op,
@@ -230,6 +241,7 @@ auto StepFactory::RelationshipOperations(const std::vector<uint32_t>& relationsh
   Phase out;
   for (uint32_t r : relationships) {
     const RelationshipInstance& ri = instances_.relationships[r];
+    if (no_operations_[ri.relationship.value]) continue;
     const ir::Relationship& rel = st_.relationships[ri.relationship.value];
     // Cloudify: the same name on each end's interfaces; TOSCA: one Configure interface whose
     // operation names say which end runs them.

@@ -70,6 +70,9 @@ class StepFactory {
   std::vector<std::vector<uint32_t>> outgoing_;
   ir::TypeId proxy_type_;
   std::vector<uint8_t> staying_;
+  // Per ir::Relationship: 1 when it has no implemented relationship operation at all (most
+  // contained_in ones), so the phases skip it without looking up operation names.
+  std::vector<uint8_t> no_operations_;
   Plan plan_;
 };
 

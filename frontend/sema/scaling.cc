@@ -221,6 +221,7 @@ class Builder {
 
 struct CountValues {
   std::optional<int64_t> initial, min, max;  // initial: only when written, not a type default
+  bool present = true;                       // false: no scalable capability at all
   diag::Loc initial_loc, min_loc;
 };
 
@@ -244,16 +245,18 @@ auto ReadCounts(const std::vector<ir::Property>& props, diag::Loc fallback) -> C
 }
 
 // Bounds as Cloudify and TOSCA define them: max -1 is no limit; default within [min, max].
-auto CheckCounts(ir::InstanceCount& c, const CountValues& v, const std::string& path,
-                 diag::Sink& sink) -> void {
+// `path` makes the YAML path only when there is something to report: this runs for every node.
+template <typename PathFn>
+auto CheckCounts(ir::InstanceCount& c, const CountValues& v, const PathFn& path, diag::Sink& sink)
+    -> void {
   if (v.min) c.min = *v.min;
   if (v.max) c.max = *v.max < 0 ? -1 : *v.max;
   c.initial = v.initial ? *v.initial : std::max<int64_t>(c.min, 1);
   if (c.max >= 0 && c.min > c.max) {
-    sink.Report(diag::Kind::kBadInstances, v.min_loc, path + ".min_instances",
+    sink.Report(diag::Kind::kBadInstances, v.min_loc, path() + ".min_instances",
                 fmt::format("min_instances {} exceeds max_instances {}", c.min, c.max));
   } else if (c.initial < c.min || (c.max >= 0 && c.initial > c.max)) {
-    sink.Report(diag::Kind::kBadInstances, v.initial_loc, path + ".default_instances",
+    sink.Report(diag::Kind::kBadInstances, v.initial_loc, path() + ".default_instances",
                 fmt::format("default_instances {} is outside [{}, {}]", c.initial, c.min,
                             c.max >= 0 ? std::to_string(c.max) : "unbounded"));
   }
@@ -279,8 +282,10 @@ auto ScalableDefaults(const ir::ServiceTemplate& st, const ir::NodeTemplate& nod
 void BuildScalingGroups(ir::ServiceTemplate& st, diag::Sink& sink) { Builder(st, sink).Run(); }
 
 void ReadInstanceCounts(ir::ServiceTemplate& st, diag::Sink& sink) {
+  // Defaults per node type, computed once: a blueprint has many nodes of few types.
+  std::vector<std::optional<CountValues>> type_defaults(st.types.size());
   for (ir::NodeTemplate& node : st.nodes) {
-    std::string path = "node_templates." + node.name + ".capabilities.scalable.properties";
+    auto path = [&] { return "node_templates." + node.name + ".capabilities.scalable.properties"; };
     const ir::CapabilityValues* written = nullptr;
     for (const ir::CapabilityValues& cap : node.capabilities) {
       if (cap.name == "scalable") written = &cap;
@@ -292,14 +297,24 @@ void ReadInstanceCounts(ir::ServiceTemplate& st, diag::Sink& sink) {
     // Not assigned, yet the type declares it (TOSCA): the capability type's defaults bound the
     // node as they bound one that assigns only some of them. Cloudify types declare no
     // capabilities, so a Cloudify node stays unbounded unless it writes `scalable`.
-    std::vector<ir::Property> defaults = ScalableDefaults(st, node);
-    if (!defaults.empty()) CheckCounts(node.instances, ReadCounts(defaults, node.loc), path, sink);
+    if (!node.type.valid()) continue;
+    std::optional<CountValues>& defaults = type_defaults[node.type.value];
+    if (!defaults) {
+      std::vector<ir::Property> props = ScalableDefaults(st, node);
+      defaults = props.empty() ? CountValues{} : ReadCounts(props, diag::Loc{});
+      defaults->present = !props.empty();
+    }
+    if (!defaults->present) continue;
+    CountValues at_node = *defaults;
+    at_node.initial_loc = at_node.min_loc = node.loc;
+    CheckCounts(node.instances, at_node, path, sink);
   }
   for (ir::ScalingGroup& g : st.scaling_groups) {
     for (const ir::Policy& p : st.policies) {
       if (p.name != g.policy) continue;
-      CheckCounts(g.instances, ReadCounts(p.properties, p.loc),
-                  "policies." + p.name + ".properties", sink);
+      CheckCounts(
+          g.instances, ReadCounts(p.properties, p.loc),
+          [&] { return "policies." + p.name + ".properties"; }, sink);
     }
   }
 }
