@@ -11,31 +11,19 @@ the cost per 1,000 nodes. tosca-parser has no planner: its column is its validat
 file, so the ratio compares our whole dry run with the peer's parse alone. Exits 0 whatever the
 figures: targets are read by people, not enforced by timed tests.
 """
-import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 
-from bench_validate import ROOT, SHARED, best_of
+from bench_validate import best_of, setup
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--toscac", default=str(ROOT / "build" / "toscac"))
-    parser.add_argument("--sizes", default="1000,8000,100000")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--peer-max", type=int, default=8000)
-    args = parser.parse_args()
-    generator = SHARED / "bench" / "gen_synthetic.py"
-    if not generator.exists():
-        print(f"skipped: {generator} not found")
+    ready = setup(", validation only")
+    if ready is None:
         return 0
-    peer = shutil.which("tosca-parser")
-    print(f"toscac: {args.toscac}")
-    print(f"peer: {'tosca-parser (' + peer + '), validation only' if peer else 'tosca-parser not installed (run ../shared/bench/setup-tosca-parser)'}")
-    print(f"machine: {os.cpu_count()} cores; best of {args.runs} runs\n")
+    args, generator, peer = ready
     header = (f"{'nodes':>8} | {'validate':>8} | {'plan s':>7} {'median':>7} {'RSS MiB':>8}"
               f" {'plan %':>6} {'ms/1k':>6} | {'peer s':>7} | {'speedup':>8}")
     print(header)

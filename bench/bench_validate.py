@@ -43,7 +43,9 @@ def best_of(command, runs):
     return walls[0], walls[len(walls) // 2], rss, codes
 
 
-def main() -> int:
+def setup(peer_note=""):
+    """Parses the common flags and prints the header lines; returns (args, generator, peer), or
+    None when the shared generator is absent (the benchmark is skipped)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--toscac", default=str(ROOT / "build" / "toscac"))
     parser.add_argument("--sizes", default="1000,8000,100000")
@@ -53,11 +55,19 @@ def main() -> int:
     generator = SHARED / "bench" / "gen_synthetic.py"
     if not generator.exists():
         print(f"skipped: {generator} not found")
-        return 0
+        return None
     peer = shutil.which("tosca-parser")
     print(f"toscac: {args.toscac}")
-    print(f"peer: {'tosca-parser 2.6.0 (' + peer + ')' if peer else 'tosca-parser not installed (run ../shared/bench/setup-tosca-parser)'}")
+    print(f"peer: {'tosca-parser 2.6.0 (' + peer + ')' + peer_note if peer else 'tosca-parser not installed (run ../shared/bench/setup-tosca-parser)'}")
     print(f"machine: {os.cpu_count()} cores; best of {args.runs} runs\n")
+    return args, generator, peer
+
+
+def main() -> int:
+    ready = setup()
+    if ready is None:
+        return 0
+    args, generator, peer = ready
     header = (f"{'nodes':>8} {'MB':>6} | {'toscac s':>9} {'median':>7} {'RSS MiB':>8} {'ms/1k':>7} |"
               f" {'peer s':>8} {'RSS MiB':>8} | {'speedup':>8}")
     print(header)
