@@ -53,8 +53,8 @@ auto ServiceTemplate::FindNode(std::string_view name) const -> NodeId {
 
 namespace {
 
-auto Quote(std::string_view s) -> std::string {
-  std::string out = "\"";
+void AppendQuoted(std::string& out, std::string_view s) {
+  out += '"';
   for (char c : s) {
     if (c == '"' || c == '\\') out += '\\';
     if (c == '\n') {
@@ -63,46 +63,71 @@ auto Quote(std::string_view s) -> std::string {
     }
     out += c;
   }
-  return out + "\"";
+  out += '"';
+}
+
+auto Quote(std::string_view s) -> std::string {
+  std::string out;
+  AppendQuoted(out, s);
+  return out;
+}
+
+// Appends into one buffer: plans print an expression per runtime input of every instance.
+void AppendValue(std::string& out, const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::kNull:
+      out += "null";
+      return;
+    case Value::Kind::kBool:
+      out += v.b ? "true" : "false";
+      return;
+    case Value::Kind::kInt:
+      out += std::to_string(v.i);
+      return;
+    case Value::Kind::kFloat:
+      out += fmt::format("{}", v.f);
+      return;
+    case Value::Kind::kString:
+      AppendQuoted(out, v.s);
+      return;
+    case Value::Kind::kList:
+      out += '[';
+      for (size_t i = 0; i < v.items.size(); ++i) {
+        if (i) out += ", ";
+        AppendValue(out, v.items[i]);
+      }
+      out += ']';
+      return;
+    case Value::Kind::kMap:
+      out += '{';
+      for (size_t i = 0; i < v.entries.size(); ++i) {
+        if (i) out += ", ";
+        out.append(v.entries[i].first).append(": ");
+        AppendValue(out, v.entries[i].second);
+      }
+      out += '}';
+      return;
+    case Value::Kind::kInvalid:
+      out += "<invalid>";
+      return;
+    case Value::Kind::kFunction:
+      out.append(v.s).append("(");
+      for (size_t i = 0; i < v.items.size(); ++i) {
+        if (i) out += ", ";
+        AppendValue(out, v.items[i]);
+      }
+      out += ')';
+      return;
+  }
+  out += '?';
 }
 
 }  // namespace
 
 auto ValueToString(const Value& v) -> std::string {
-  switch (v.kind) {
-    case Value::Kind::kNull:
-      return "null";
-    case Value::Kind::kBool:
-      return v.b ? "true" : "false";
-    case Value::Kind::kInt:
-      return std::to_string(v.i);
-    case Value::Kind::kFloat:
-      return fmt::format("{}", v.f);
-    case Value::Kind::kString:
-      return Quote(v.s);
-    case Value::Kind::kList: {
-      std::string out = "[";
-      for (size_t i = 0; i < v.items.size(); ++i)
-        out += (i ? ", " : "") + ValueToString(v.items[i]);
-      return out + "]";
-    }
-    case Value::Kind::kMap: {
-      std::string out = "{";
-      for (size_t i = 0; i < v.entries.size(); ++i) {
-        out += (i ? ", " : "") + v.entries[i].first + ": " + ValueToString(v.entries[i].second);
-      }
-      return out + "}";
-    }
-    case Value::Kind::kInvalid:
-      return "<invalid>";
-    case Value::Kind::kFunction: {
-      std::string out = v.s + "(";
-      for (size_t i = 0; i < v.items.size(); ++i)
-        out += (i ? ", " : "") + ValueToString(v.items[i]);
-      return out + ")";
-    }
-  }
-  return "?";
+  std::string out;
+  AppendValue(out, v);
+  return out;
 }
 
 auto ValueToDisplay(const Value& v, const std::vector<std::string>& types) -> std::string {

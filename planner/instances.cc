@@ -104,6 +104,14 @@ class ScopeTree {
   std::vector<std::vector<uint32_t>> children_;  // [scope], and [size] for the root
 };
 
+// `name_k`, without a format call: every instance gets one.
+auto OrdinalId(const std::string& name, uint32_t ordinal) -> std::string {
+  std::string id;
+  id.reserve(name.size() + 8);
+  id.append(name).append("_").append(std::to_string(ordinal));
+  return id;
+}
+
 auto ConnectionType(const ir::Relationship& rel) -> std::string_view {
   for (const ir::Property& p : rel.properties) {
     if (p.name == "connection_type" && p.value.kind == ir::Value::Kind::kString) return p.value.s;
@@ -166,7 +174,7 @@ class Grower {
     InstanceId id{static_cast<uint32_t>(out_.nodes.size())};
     // A node on a host is on the host instance of its place; a node without one has none.
     InstanceId host = HostOf(st_, ir::NodeId{s.index}).valid() ? HostIn(place) : InstanceId{};
-    out_.nodes.push_back({fmt::format("{}_{}", st_.nodes[s.index].name, ++next_node_[s.index]),
+    out_.nodes.push_back({OrdinalId(st_.nodes[s.index].name, ++next_node_[s.index]),
                           ir::NodeId{s.index}, host, EnclosingGroup(place)});
     out_.of_node[s.index].push_back(id);
     added.push_back(id);

@@ -192,6 +192,7 @@ StepFactory::StepFactory(const ir::ServiceTemplate& st, const Instances& instanc
     outgoing_[instances.relationships[r].source.value].push_back(r);
   }
   proxy_type_ = st.FindType(ir::TypeKind::kNode, "cloudify.nodes.DeploymentProxy");
+  plan_.steps.reserve(instances.nodes.size());  // a guess that saves most regrowth copies
   no_operations_.assign(st.relationships.size(), 1);
   for (uint32_t r = 0; r < st.relationships.size(); ++r) {
     for (const auto* side :
