@@ -51,6 +51,13 @@ auto ServiceTemplate::FindNode(std::string_view name) const -> NodeId {
   return {};
 }
 
+auto ServiceTemplate::HostOf(NodeId node) const -> NodeId {
+  for (RelationshipId r : nodes[node.value].relationships) {
+    if (relationships[r.value].hosted_on) return relationships[r.value].target;
+  }
+  return {};
+}
+
 namespace {
 
 void AppendQuoted(std::string& out, std::string_view s) {

@@ -314,6 +314,8 @@ struct ServiceTemplate {
   /// True when `type` is `ancestor` or derives from it.
   auto DerivesFrom(TypeId type, TypeId ancestor) const -> bool;
   auto FindNode(std::string_view name) const -> NodeId;
+  /// The node `node` is contained in (contained_in / HostedOn), or an invalid id.
+  auto HostOf(NodeId node) const -> NodeId;
   /// The type of that kind with exactly that name, or an invalid id.
   auto FindType(TypeKind kind, std::string_view name) const -> TypeId;
 };

@@ -12,13 +12,6 @@
 
 namespace toscac::plan {
 
-auto HostOf(const ir::ServiceTemplate& st, ir::NodeId node) -> ir::NodeId {
-  for (ir::RelationshipId r : st.nodes[node.value].relationships) {
-    if (st.relationships[r.value].hosted_on) return st.relationships[r.value].target;
-  }
-  return {};
-}
-
 namespace {
 
 // Scope s < nodes.size() is node s; the rest are scaling groups.
@@ -84,7 +77,7 @@ class ScopeTree {
  private:
   auto Slot(uint32_t scope) const -> size_t { return scope == kRoot ? parent_.size() : scope; }
   auto NodeParent(ir::NodeId n) const -> uint32_t {
-    ir::NodeId host = HostOf(st_, n);
+    ir::NodeId host = st_.HostOf(n);
     uint32_t group = st_.nodes[n.value].scaling_group;
     if (host.valid() &&
         (group == ir::kNoGroup || Contains(st_, group, st_.nodes[host.value].scaling_group)))
@@ -173,7 +166,7 @@ class Grower {
     }
     InstanceId id{static_cast<uint32_t>(out_.nodes.size())};
     // A node on a host is on the host instance of its place; a node without one has none.
-    InstanceId host = HostOf(st_, ir::NodeId{s.index}).valid() ? HostIn(place) : InstanceId{};
+    InstanceId host = st_.HostOf(ir::NodeId{s.index}).valid() ? HostIn(place) : InstanceId{};
     out_.nodes.push_back({OrdinalId(st_.nodes[s.index].name, ++next_node_[s.index]),
                           ir::NodeId{s.index}, host, EnclosingGroup(place)});
     out_.of_node[s.index].push_back(id);

@@ -81,9 +81,6 @@ auto Scale(const ir::ServiceTemplate& st, const Instances& before, ScaleTarget t
 auto CountPerPlace(const ir::ServiceTemplate& st, const Instances& current, ScaleTarget target)
     -> std::pair<int64_t, size_t>;
 
-/// The node `node` is contained in (contained_in / HostedOn), or an invalid id.
-auto HostOf(const ir::ServiceTemplate& st, ir::NodeId node) -> ir::NodeId;
-
 /// Stable text for golden tests: one line per instance and per relationship instance.
 auto Dump(const Instances& instances, const ir::ServiceTemplate& st) -> std::string;
 

@@ -229,7 +229,7 @@ class WorkflowPlanner {
       return std::nullopt;
     }
     if (request.scale_compute && target.node.valid()) {
-      for (ir::NodeId host = HostOf(st_, target.node); host.valid(); host = HostOf(st_, host))
+      for (ir::NodeId host = st_.HostOf(target.node); host.valid(); host = st_.HostOf(host))
         target.node = host;
     }
     if (!CheckBounds(target, request.delta)) return std::nullopt;
@@ -354,7 +354,7 @@ class WorkflowPlanner {
     }
     if (why.empty()) return true;
     ir::NodeId outer_host =
-        is_group ? st_.scaling_groups[target.group].host : HostOf(st_, target.node);
+        is_group ? st_.scaling_groups[target.group].host : st_.HostOf(target.node);
     bool per_place = places > 1 || outer_host.valid();
     sink_.Report(diag::Kind::kScaleOutOfBounds, loc,
                  (is_group ? "groups." : "node_templates.") + name, name,

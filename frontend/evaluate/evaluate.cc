@@ -517,10 +517,7 @@ class Evaluator {
       // The nearest host up the hosted_on chain that has the property.
       ir::NodeId cur = scope.self;
       for (size_t guard = 0; cur.valid() && guard < st_.nodes.size(); ++guard) {
-        ir::NodeId next;
-        for (ir::RelationshipId r : st_.nodes[cur.value].relationships) {
-          if (st_.relationships[r.value].hosted_on) next = st_.relationships[r.value].target;
-        }
+        ir::NodeId next = st_.HostOf(cur);
         if (!next.valid()) return {};
         if (FindProperty(next, property) != nullptr || HasCapability(next, property)) return next;
         cur = next;

@@ -19,13 +19,6 @@ auto IsScalingPolicy(const ir::ServiceTemplate& st, const ir::Policy& p) -> bool
   return false;
 }
 
-auto HostOf(const ir::ServiceTemplate& st, ir::NodeId node) -> ir::NodeId {
-  for (ir::RelationshipId r : st.nodes[node.value].relationships) {
-    if (st.relationships[r.value].hosted_on) return st.relationships[r.value].target;
-  }
-  return {};
-}
-
 class Builder {
  public:
   Builder(ir::ServiceTemplate& st, diag::Sink& sink) : st_(st), sink_(sink) {}
@@ -190,7 +183,7 @@ class Builder {
   auto EffectiveGroup(ir::NodeId node, const std::vector<uint32_t>& named, size_t depth) const
       -> uint32_t {
     if (named[node.value] != ir::kNoGroup || depth > st_.nodes.size()) return named[node.value];
-    ir::NodeId host = HostOf(st_, node);
+    ir::NodeId host = st_.HostOf(node);
     return host.valid() ? EffectiveGroup(host, named, depth + 1) : ir::kNoGroup;
   }
 
@@ -201,7 +194,7 @@ class Builder {
     for (uint32_t n = 0; n < st_.nodes.size(); ++n) {
       uint32_t g = named[n];
       if (g == ir::kNoGroup) continue;
-      ir::NodeId host = HostOf(st_, ir::NodeId{n});
+      ir::NodeId host = st_.HostOf(ir::NodeId{n});
       if (!host.valid() || Contains(g, st_.nodes[host.value].scaling_group)) continue;
       ir::ScalingGroup& sg = st_.scaling_groups[g];
       if (!sg.host.valid()) {

@@ -771,7 +771,7 @@ TEST(WorkflowsRandom, Uninstall) {
 auto ScaledNode(const ir::ServiceTemplate& st, ir::NodeId target, bool scale_compute)
     -> ir::NodeId {
   if (scale_compute) {
-    for (ir::NodeId h = HostOf(st, target); h.valid(); h = HostOf(st, h)) target = h;
+    for (ir::NodeId h = st.HostOf(target); h.valid(); h = st.HostOf(h)) target = h;
   }
   return target;
 }
@@ -781,7 +781,7 @@ auto ScaledNode(const ir::ServiceTemplate& st, ir::NodeId target, bool scale_com
 // the same count.
 auto CountPerHost(const ir::ServiceTemplate& st, const Instances& inst, ir::NodeId node)
     -> int64_t {
-  ir::NodeId host = HostOf(st, node);
+  ir::NodeId host = st.HostOf(node);
   if (host.valid() && inst.of_node[host.value].empty()) return 0;
   InstanceId first_host = host.valid() ? inst.of_node[host.value].front() : InstanceId{};
   int64_t count = 0;
@@ -841,7 +841,7 @@ auto RejectedOutOfBounds(const std::optional<Plan>& plan, const diag::Sink& sink
 // every other added or removed instance is contained in one of those.
 auto ScaleResultIsSane(const ScaleCase& c, const ScaleResult& r) -> AssertionResult {
   const std::vector<InstanceId>& changed = c.request.delta > 0 ? r.added : r.removed;
-  ir::NodeId host = HostOf(c.st, c.scaled);
+  ir::NodeId host = c.st.HostOf(c.scaled);
   size_t hosts = host.valid() ? c.current.of_node[host.value].size() : 1;
   size_t direct = 0;
   std::vector<uint8_t> in(r.after.nodes.size(), 0);
