@@ -197,27 +197,8 @@ class WorkflowPlanner {
   WorkflowPlanner(const ir::ServiceTemplate& st, const Instances& current, diag::Sink& sink)
       : st_(st), current_(current), sink_(sink) {}
 
-  auto Install() -> Plan {
-    StepFactory steps(st_, current_);
-    auto waits = WaitsFor(st_, current_);
-    Scheduler scheduler(steps, waits);
-    auto all = AllInstances(current_);
-    scheduler.Run(all, false,
-                  [&](InstanceId i) { return steps.InstallPhases(i, Action::kCreate); });
-    Record(steps.plan(), current_, all, Change::kInstall, st_);
-    return steps.Finish();
-  }
-
-  auto Uninstall() -> Plan {
-    StepFactory steps(st_, current_);
-    auto waits = WaitsFor(st_, current_);
-    Scheduler scheduler(steps, waits);
-    auto all = AllInstances(current_);
-    scheduler.Run(all, true,
-                  [&](InstanceId i) { return steps.UninstallPhases(i, Action::kDelete); });
-    Record(steps.plan(), current_, all, Change::kUninstall, st_);
-    return steps.Finish();
-  }
+  auto Install() -> Plan { return Whole(/*install=*/true); }
+  auto Uninstall() -> Plan { return Whole(/*install=*/false); }
 
   auto Scale(const WorkflowRequest& request) -> std::optional<Plan> {
     ScaleTarget target{st_.FindNode(request.target)};
@@ -284,6 +265,20 @@ class WorkflowPlanner {
   }
 
  private:
+  // Every instance installed (targets first) or uninstalled (sources first).
+  auto Whole(bool install) -> Plan {
+    StepFactory steps(st_, current_);
+    auto waits = WaitsFor(st_, current_);
+    Scheduler scheduler(steps, waits);
+    auto all = AllInstances(current_);
+    scheduler.Run(all, /*reverse=*/!install, [&](InstanceId i) {
+      return install ? steps.InstallPhases(i, Action::kCreate)
+                     : steps.UninstallPhases(i, Action::kDelete);
+    });
+    Record(steps.plan(), current_, all, install ? Change::kInstall : Change::kUninstall, st_);
+    return steps.Finish();
+  }
+
   auto ScaleOut(const ScaleResult& scaled) -> Plan {
     const Instances& after = scaled.after;
     StepFactory steps(st_, after);
