@@ -286,6 +286,11 @@ auto StepFactory::UninstallPhases(InstanceId instance, Action action) -> std::ve
   return phases;
 }
 
+void StepFactory::SetRebuilt(const std::vector<InstanceId>& rebuilt) {
+  staying_.assign(instances_.nodes.size(), 1);
+  for (InstanceId i : rebuilt) staying_[i.value] = 0;
+}
+
 void StepFactory::Link(const Phase& before, const Phase& after) {
   for (uint32_t a : before) {
     for (uint32_t b : after) plan_.edges.emplace_back(a, b);

@@ -50,9 +50,10 @@ class StepFactory {
     return outgoing_[instance.value];
   }
 
-  /// Instances the workflow keeps (by InstanceId): a relationship operation that runs on one of
-  /// them changes it (`~`) whatever the workflow does to the other end.
-  void SetStaying(std::vector<uint8_t> staying) { staying_ = std::move(staying); }
+  /// The instances the workflow installs, removes or reinstalls; every other instance stays,
+  /// and a relationship operation that runs on one that stays changes it (`~`) whatever the
+  /// workflow does to the other end.
+  void SetRebuilt(const std::vector<InstanceId>& rebuilt);
 
   /// Every step of `before` comes before every step of `after`.
   void Link(const Phase& before, const Phase& after);

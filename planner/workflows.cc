@@ -233,9 +233,7 @@ class WorkflowPlanner {
       }
     }
     StepFactory steps(st_, current_);
-    std::vector<uint8_t> staying(current_.nodes.size(), 1);
-    for (InstanceId i : subtree) staying[i.value] = 0;
-    steps.SetStaying(std::move(staying));
+    steps.SetRebuilt(subtree);
     auto waits = WaitsFor(st_, current_);
     // Relationships from outside into the subtree: unlinked before it goes, re-established after.
     std::vector<std::vector<uint32_t>> into(current_.nodes.size());
@@ -282,9 +280,7 @@ class WorkflowPlanner {
   auto ScaleOut(const ScaleResult& scaled) -> Plan {
     const Instances& after = scaled.after;
     StepFactory steps(st_, after);
-    std::vector<uint8_t> staying(after.nodes.size(), 1);
-    for (InstanceId i : scaled.added) staying[i.value] = 0;
-    steps.SetStaying(std::move(staying));
+    steps.SetRebuilt(scaled.added);
     auto waits = WaitsFor(st_, after);
     Scheduler scheduler(steps, waits);
     scheduler.Run(scaled.added, false,
@@ -308,9 +304,7 @@ class WorkflowPlanner {
     auto waits = WaitsFor(st_, current_);
     std::vector<uint8_t> removed(current_.nodes.size(), 0);
     for (InstanceId i : scaled.removed) removed[i.value] = 1;
-    std::vector<uint8_t> staying(current_.nodes.size(), 1);
-    for (InstanceId i : scaled.removed) staying[i.value] = 0;
-    steps.SetStaying(std::move(staying));
+    steps.SetRebuilt(scaled.removed);
     // Remaining instances with relationships to removed ones unlink them first.
     std::vector<std::vector<uint32_t>> into(current_.nodes.size());
     for (uint32_t r = 0; r < current_.relationships.size(); ++r) {
