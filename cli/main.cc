@@ -74,7 +74,7 @@ void PrintTimeReport(const toscac::imports::PhaseTimes& times,
   std::fprintf(
       stderr,
       "time report (wall seconds):\n"
-      "  yaml     %8.3f  libyaml and the located tree\n"
+      "  yaml     %8.3f  YAML parse (fast path or libyaml), located tree\n"
       "  dialect  %8.3f  syntax model\n"
       "  sema     %8.3f  types, templates, values, functions\n"
       "  evaluate %8.3f  descriptor overrides, static evaluation\n"

@@ -6,11 +6,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "frontend/yaml/event_stream.h"
+#include "frontend/yaml/fast_parse.h"
 #include "frontend/yaml/split_parse.h"
 
 namespace toscac::yaml {
@@ -186,13 +188,17 @@ namespace {
 constexpr std::string_view kTagPrefix = "tag:yaml.org,2002:";
 
 // Builds Documents from the event stream. Collections are open on a stack until their end event.
-class TreeBuilder {
+class TreeBuilder final : public internal::EventConsumer {
  public:
   TreeBuilder(diag::FileId file, diag::Sink& sink, const ParseOptions& options,
               const internal::PartOptions& part = {})
       : file_(file), sink_(sink), options_(options), part_(part) {}
 
+  /// Parses with libyaml.
   auto Run(std::string_view text) -> std::vector<Document>;
+  /// Parses with the fast path, or returns nullopt when the text leaves its subset.
+  auto RunFast(std::string_view text) -> std::optional<std::vector<Document>>;
+  auto OnEvent(const Event& event) -> bool override;
   auto alias_expansion() const -> uint64_t { return alias_expansion_; }
   auto max_open() const -> uint32_t { return max_open_; }
   auto root_merged() const -> bool { return root_merged_; }
@@ -247,6 +253,7 @@ class TreeBuilder {
   uint32_t max_open_ = 0;     // the most collections open when another one started
   bool root_merged_ = false;  // the root map had merge keys
   bool failed_ = false;
+  std::vector<Document> docs_;
 };
 
 void TreeBuilder::ReportParserError(const ParserError& error) {
@@ -447,99 +454,107 @@ void TreeBuilder::CloseCollection(const Open& open) {
 
 auto TreeBuilder::Run(std::string_view text) -> std::vector<Document> {
   text_ = text;
-  std::vector<Document> docs;
   EventStream stream(text, part_.single_thread ? SIZE_MAX : options_.thread_threshold);
-  bool done = false;
-  while (!done) {
+  for (;;) {
     const Event* next = stream.Next();
     if (next == nullptr) {
       if (stream.error()) ReportParserError(*stream.error());
       break;
     }
-    const Event& event = *next;
-    switch (event.type) {
-      case EventType::kDocumentStart:
-        doc_ = Document{};
-        doc_.file = file_;
-        // Generous sizes from the text (blueprints run about 12 bytes a node): reserving only
-        // takes address space, while regrowing would copy the largest vectors we have.
-        doc_.nodes.reserve(std::max(text.size(), part_.reserve_bytes) / 6 + 16);
-        doc_.child_ids.reserve(std::max(text.size(), part_.reserve_bytes) / 6 + 16);
-        pending_.clear();
-        anchors_.clear();
-        alias_expansion_ = 0;
-        failed_ = false;
-        break;
-      case EventType::kDocumentEnd:
-        if (!failed_) docs.push_back(std::move(doc_));
-        break;
-      case EventType::kScalar: {
-        NodeId id = Scalar(event);
-        Anchor(event.anchor, id);
-        if (!Attach(id, 1, doc_.LocOf(id))) done = true;
-        break;
-      }
-      case EventType::kSequenceStart:
-      case EventType::kMappingStart: {
-        bool is_map = event.type == EventType::kMappingStart;
-        if (stack_.size() >= options_.max_depth) {
-          sink_.Report(diag::Kind::kYamlTooDeep, Loc(event), "", options_.max_depth);
-          failed_ = done = true;
-          break;
-        }
-        max_open_ = std::max(max_open_, static_cast<uint32_t>(stack_.size()));
-        NodeId id = NewNode(is_map ? Kind::kMap : Kind::kSeq, event);
-        doc_.nodes[id.value].flow = event.flow;
-        Anchor(event.anchor, id);
-        stack_.push_back(Open{id, 1, pending_.size(), std::string(event.anchor)});
-        break;
-      }
-      case EventType::kSequenceEnd:
-      case EventType::kMappingEnd: {
-        Open open = stack_.back();
-        stack_.pop_back();
-        CloseCollection(open);
-        if (!open.anchor.empty()) {
-          auto& entry = anchors_[open.anchor];
-          if (entry.first.value == open.id.value)
-            entry.second = open.weight;  // not redefined inside
-        }
-        if (!Attach(open.id, open.weight, doc_.LocOf(open.id))) done = true;
-        break;
-      }
-      case EventType::kAlias: {
-        std::string name(event.anchor);
-        auto it = anchors_.find(name);
-        if (it == anchors_.end()) {
-          sink_.Report(diag::Kind::kYamlUnknownAlias, Loc(event), "", name);
-          failed_ = done = true;
-          break;
-        }
-        bool recursive = false;
-        for (const Open& open : stack_) recursive |= open.id.value == it->second.first.value;
-        if (recursive) {
-          sink_.Report(diag::Kind::kYamlRecursiveAlias, Loc(event), "", name);
-          failed_ = done = true;
-          break;
-        }
-        uint64_t weight = it->second.second;
-        alias_expansion_ += weight;
-        if (alias_expansion_ > options_.max_alias_expansion) {
-          sink_.Report(diag::Kind::kYamlAliasBomb, Loc(event), "", options_.max_alias_expansion);
-          failed_ = done = true;
-          break;
-        }
-        if (!Attach(it->second.first, weight, Loc(event))) done = true;
-        break;
-      }
-      case EventType::kStreamEnd:
-        done = true;
-        break;
-      default:
-        break;
-    }
+    if (!OnEvent(*next)) break;
   }
-  return docs;
+  return std::move(docs_);
+}
+
+auto TreeBuilder::RunFast(std::string_view text) -> std::optional<std::vector<Document>> {
+  text_ = text;
+  if (internal::FastParse(text, *this) != internal::FastResult::kDone) return std::nullopt;
+  return std::move(docs_);
+}
+
+auto TreeBuilder::OnEvent(const Event& event) -> bool {
+  bool done = false;
+  switch (event.type) {
+    case EventType::kDocumentStart:
+      doc_ = Document{};
+      doc_.file = file_;
+      // Generous sizes from the text (blueprints run about 12 bytes a node): reserving only
+      // takes address space, while regrowing would copy the largest vectors we have.
+      doc_.nodes.reserve(std::max(text_.size(), part_.reserve_bytes) / 6 + 16);
+      doc_.child_ids.reserve(std::max(text_.size(), part_.reserve_bytes) / 6 + 16);
+      pending_.clear();
+      anchors_.clear();
+      alias_expansion_ = 0;
+      failed_ = false;
+      break;
+    case EventType::kDocumentEnd:
+      if (!failed_) docs_.push_back(std::move(doc_));
+      break;
+    case EventType::kScalar: {
+      NodeId id = Scalar(event);
+      Anchor(event.anchor, id);
+      if (!Attach(id, 1, doc_.LocOf(id))) done = true;
+      break;
+    }
+    case EventType::kSequenceStart:
+    case EventType::kMappingStart: {
+      bool is_map = event.type == EventType::kMappingStart;
+      if (stack_.size() >= options_.max_depth) {
+        sink_.Report(diag::Kind::kYamlTooDeep, Loc(event), "", options_.max_depth);
+        failed_ = done = true;
+        break;
+      }
+      max_open_ = std::max(max_open_, static_cast<uint32_t>(stack_.size()));
+      NodeId id = NewNode(is_map ? Kind::kMap : Kind::kSeq, event);
+      doc_.nodes[id.value].flow = event.flow;
+      Anchor(event.anchor, id);
+      stack_.push_back(Open{id, 1, pending_.size(), std::string(event.anchor)});
+      break;
+    }
+    case EventType::kSequenceEnd:
+    case EventType::kMappingEnd: {
+      Open open = stack_.back();
+      stack_.pop_back();
+      CloseCollection(open);
+      if (!open.anchor.empty()) {
+        auto& entry = anchors_[open.anchor];
+        if (entry.first.value == open.id.value) entry.second = open.weight;  // not redefined inside
+      }
+      if (!Attach(open.id, open.weight, doc_.LocOf(open.id))) done = true;
+      break;
+    }
+    case EventType::kAlias: {
+      std::string name(event.anchor);
+      auto it = anchors_.find(name);
+      if (it == anchors_.end()) {
+        sink_.Report(diag::Kind::kYamlUnknownAlias, Loc(event), "", name);
+        failed_ = done = true;
+        break;
+      }
+      bool recursive = false;
+      for (const Open& open : stack_) recursive |= open.id.value == it->second.first.value;
+      if (recursive) {
+        sink_.Report(diag::Kind::kYamlRecursiveAlias, Loc(event), "", name);
+        failed_ = done = true;
+        break;
+      }
+      uint64_t weight = it->second.second;
+      alias_expansion_ += weight;
+      if (alias_expansion_ > options_.max_alias_expansion) {
+        sink_.Report(diag::Kind::kYamlAliasBomb, Loc(event), "", options_.max_alias_expansion);
+        failed_ = done = true;
+        break;
+      }
+      if (!Attach(it->second.first, weight, Loc(event))) done = true;
+      break;
+    }
+    case EventType::kStreamEnd:
+      done = true;
+      break;
+    default:
+      break;
+  }
+  return !done;
 }
 
 }  // namespace
@@ -548,12 +563,25 @@ namespace internal {
 
 auto ParsePart(diag::FileId file, std::string_view text, diag::Sink& sink,
                const ParseOptions& options, const PartOptions& part) -> Part {
-  TreeBuilder builder(file, sink, options, part);
   Part result;
-  result.docs = builder.Run(text);
-  result.alias_expansion = builder.alias_expansion();
-  result.max_open = builder.max_open();
-  result.root_merged = builder.root_merged();
+  auto finish = [&](TreeBuilder& builder, std::vector<Document> docs) {
+    result.docs = std::move(docs);
+    result.alias_expansion = builder.alias_expansion();
+    result.max_open = builder.max_open();
+    result.root_merged = builder.root_merged();
+  };
+  if (options.fast_path) {
+    // The fast tree counts only when it is complete and clean: any diagnostic, even one the
+    // builder raised, is left to the libyaml parse so that messages never depend on the path.
+    diag::Sink quiet;
+    TreeBuilder fast(file, quiet, options, part);
+    if (auto docs = fast.RunFast(text); docs && quiet.diagnostics().empty()) {
+      finish(fast, std::move(*docs));
+      return result;
+    }
+  }
+  TreeBuilder builder(file, sink, options, part);
+  finish(builder, builder.Run(text));
   return result;
 }
 
@@ -564,8 +592,7 @@ auto Parse(diag::FileId file, std::string_view text, diag::Sink& sink, const Par
   if (options.split_parts != 1 && text.size() >= options.split_threshold) {
     if (auto docs = internal::TryParseSplit(file, text, options)) return std::move(*docs);
   }
-  TreeBuilder builder(file, sink, options);
-  return builder.Run(text);
+  return internal::ParsePart(file, text, sink, options, {}).docs;
 }
 
 }  // namespace toscac::yaml

@@ -106,6 +106,8 @@ struct ParseOptions {
   /// any diagnostic from a piece, falls back to the ordinary parse.
   size_t split_threshold = 1 << 20;
   unsigned split_parts = 0;  // 0: one per hardware thread (at most 8); 1: never split
+  /// Try the fast subset parser (fast_parse.h) before libyaml. Off only to compare the two.
+  bool fast_path = true;
 };
 
 /// Parses every document in `text`. Problems go to `sink`; a document with a syntax error is not

@@ -8,33 +8,12 @@
 #include <sstream>
 
 #include "frontend/yaml/yaml_tree.h"
+#include "tests/support/yaml_render.h"
 
 namespace toscac::yaml {
 namespace {
 
-// A canonical rendering of a document reached from its root: one line per node with position,
-// kind, style and text, children indented.
-void Render(const Document& doc, NodeId id, int depth, std::ostringstream& out) {
-  const Node& n = doc[id];
-  out << std::string(static_cast<size_t>(depth) * 2, ' ') << n.line << ':' << n.col << ' '
-      << KindName(n.kind) << (n.plain ? " plain" : "") << (n.flow ? " flow" : "")
-      << (n.invalid ? " invalid" : "") << " [" << n.text << "]\n";
-  if (n.kind != Kind::kMap && n.kind != Kind::kSeq) return;
-  for (NodeId child : doc.Children(id)) Render(doc, child, depth + 1, out);
-}
-
-auto RenderAll(const std::vector<Document>& docs, const diag::Sink& sink) -> std::string {
-  std::ostringstream out;
-  for (const Document& doc : docs) {
-    out << "--- document\n";
-    if (doc.root.valid()) Render(doc, doc.root, 0, out);
-  }
-  for (const diag::Diagnostic& d : sink.diagnostics()) {
-    out << "diag " << static_cast<int>(d.kind) << ' ' << d.loc.line << ':' << d.loc.col << ' '
-        << d.message << '\n';
-  }
-  return out.str();
-}
+using testing::RenderAll;
 
 auto ParseWith(std::string_view text, unsigned parts) -> std::string {
   ParseOptions options;
