@@ -95,15 +95,18 @@ class Parser {
   auto Unsupported() -> bool { return false; }
 
   auto MarkAt(const char* at) const -> Mark {
-    uint32_t col = 1;
-    if (ascii_) {
-      col += static_cast<uint32_t>(at - line_start_);
-    } else {
-      for (const char* c = line_start_; c < at; ++c) {
-        col += (static_cast<unsigned char>(*c) & 0xC0) != 0x80;  // libyaml counts characters
-      }
+    if (ascii_) return Mark{line_, static_cast<uint32_t>(at - line_start_) + 1};
+    // libyaml counts characters. Count on from the last mark of this line, so that a long line
+    // with many events costs its length once, not once per event.
+    if (counted_line_ != line_start_ || at < counted_to_) {
+      counted_line_ = line_start_;
+      counted_to_ = line_start_;
+      counted_col_ = 1;
     }
-    return Mark{line_, col};
+    for (; counted_to_ < at; ++counted_to_) {
+      counted_col_ += (static_cast<unsigned char>(*counted_to_) & 0xC0) != 0x80;
+    }
+    return Mark{line_, counted_col_};
   }
 
   auto Emit(EventType type, Mark at, bool flow = false) -> bool {
@@ -510,19 +513,23 @@ class Parser {
     }
   }
 
-  // `key: ` inside a flow mapping; leaves p_ after the colon's blank.
+  // `key: ` inside a flow mapping; leaves p_ after the colon's blank. libyaml's 1024-character
+  // limit on simple keys holds in flow context too.
   auto FlowKey() -> bool {
     Mark at = MarkAt(p_);
+    const char* start = p_;
     if (p_ < end_ && (*p_ == '\'' || *p_ == '"')) {
       std::string_view value;
       if (!ScanQuoted(value)) return false;
       if (p_ + 1 >= end_ || *p_ != ':' || p_[1] != ' ') return Unsupported();
+      if (static_cast<size_t>(p_ - start) > kMaxKeyBytes) return Unsupported();
       p_ += 2;
       return EmitScalar(at, value, false);
     }
     if (!CanStartPlain(p_, true)) return Unsupported();
     PlainScan scan = ScanPlain(true);
-    if (scan.why != Stop::kColon || scan.last != scan.stop || AtBreak(scan.stop + 1)) {
+    if (scan.why != Stop::kColon || scan.last != scan.stop || AtBreak(scan.stop + 1) ||
+        static_cast<size_t>(scan.stop - start) > kMaxKeyBytes) {
       return Unsupported();
     }
     std::string_view value(p_, scan.last - p_);
@@ -553,6 +560,9 @@ class Parser {
   uint32_t line_ = 1;
   uint32_t indent_ = 0;
   bool eof_ = false;
+  mutable const char* counted_line_ = nullptr;  // MarkAt's progress on a non-ASCII line
+  mutable const char* counted_to_ = nullptr;
+  mutable uint32_t counted_col_ = 1;
   bool marker_ = false;   // a document marker or directive was seen: libyaml's business
   bool stopped_ = false;  // the consumer asked to stop
   std::string scratch_;   // unescaped quoted scalars

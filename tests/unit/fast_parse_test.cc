@@ -188,6 +188,31 @@ TEST(FastParse, AgreesOrDeclinesAtTheEdges) {
 }
 
 // The whole parse (tree and diagnostics) is the same with and without the fast path.
+// Found by review: libyaml's simple-key limit (1024 characters) holds for flow keys too, and
+// counts characters, not bytes.
+TEST(FastParse, LongKeysAgree) {
+  for (size_t n : {1000U, 1024U, 1025U, 1100U}) {
+    std::string k(n, 'k');
+    std::string e;
+    for (size_t i = 0; i < n; ++i) e += "\xC3\xA9";
+    for (const std::string& text :
+         {k + ": v\n", "a: {" + k + ": v}\n", "a: {'" + k + "': v}\n", "- {x: y, " + k + ": v}\n",
+          "a: [{" + k + ": v}]\n", e + ": v\n", "a: {" + e + ": v}\n"}) {
+      EXPECT_EQ(Difference(text), "") << n << " " << text.substr(0, 12);
+    }
+  }
+}
+
+// A long line of many events with a non-ASCII character in the file: positions must still come
+// out right (and in linear time: this took seconds when each event recounted its line).
+TEST(FastParse, LongNonAsciiLinesAgree) {
+  std::string text = "# \xC3\xA9\na: [";
+  for (int i = 0; i < 20000; ++i) text += i % 2 ? "x, " : "\xC3\xA9, ";
+  text += "z]\n";
+  EXPECT_TRUE(FastEvents(text).has_value());
+  EXPECT_EQ(Difference(text), "");
+}
+
 TEST(FastParse, ParseIsTheSameEitherWay) {
   auto parse = [](std::string_view text, bool fast) {
     ParseOptions options;
