@@ -176,6 +176,8 @@ struct ConfigFile {
   std::string file;         // as written
   diag::FileId descriptor;  // its text in the SourceManager, when it was read
   std::vector<DescriptorOverride> overrides;
+  // The descriptor's documents as written, overrides not applied (a backend applies them).
+  std::vector<Value> documents;
   // The workload the descriptor declares (its `kind` and `metadata.name`), and `spec.replicas`
   // after the overrides when it is a plain integer (-1 otherwise): what kube_scale changes.
   std::string kind;

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "frontend/imports/loader.h"
+#include "frontend/sema/values.h"
 #include "frontend/yaml/yaml_tree.h"
 #include "grammar/override.h"
 
@@ -166,15 +167,17 @@ class Checker {
     ir::ConfigFile out;
     out.loc = entry.loc;
     const ir::Value* overrides = Entry(entry, "overrides");
-    std::optional<yaml::Document> doc;
+    std::vector<yaml::Document> docs;
     if (file->kind == VK::kString) {
       out.file = file->s;
-      doc = ReadDescriptor(node, *file, path + ".file", overrides != nullptr, out.descriptor);
+      docs = ReadDescriptor(node, *file, path + ".file", overrides != nullptr, out.descriptor);
     } else if (file->kind != VK::kFunction) {
       sink_.Report(diag::Kind::kConfigFileMalformed, file->loc, path + ".file",
                    fmt::format("`file` must be a path, not {}", ir::DescribeKind(*file)));
     }
-    if (doc) RecordWorkload(*doc, out);
+    const yaml::Document* doc = docs.empty() ? nullptr : &docs[0];
+    if (doc != nullptr) RecordWorkload(*doc, out);
+    for (const yaml::Document& d : docs) out.documents.push_back(sema::ToPlainValue(d, d.root));
     if (overrides == nullptr || overrides->kind == VK::kNull) return out;
     if (overrides->kind != VK::kList) {
       sink_.Report(diag::Kind::kConfigFileMalformed, overrides->loc, path + ".overrides",
@@ -192,7 +195,7 @@ class Checker {
                                  ir::DescribeKind(statement)));
         continue;
       }
-      if (auto o = CheckOverride(node, statement, item_path, doc ? &*doc : nullptr)) {
+      if (auto o = CheckOverride(node, statement, item_path, doc)) {
         out.overrides.push_back(std::move(*o));
         const ir::DescriptorOverride& added = out.overrides.back();
         if (IsReplicasPath(added.path) && added.value.kind == VK::kInt) {
@@ -224,12 +227,12 @@ class Checker {
   }
 
   auto ReadDescriptor(ir::NodeId node, const ir::Value& file, const std::string& path,
-                      bool has_overrides, diag::FileId& id) -> std::optional<yaml::Document> {
+                      bool has_overrides, diag::FileId& id) -> std::vector<yaml::Document> {
     const std::string& declaring = sources_.Name(st_.nodes[node.value].loc.file);
     if (declaring.find("://") != std::string::npos) {
       sink_.Report(diag::Kind::kDescriptorNotFound, file.loc, path, file.s,
                    "the node is declared in a downloaded file");
-      return std::nullopt;
+      return {};
     }
     fs::path where = fs::path(declaring).parent_path() / file.s;
     std::error_code ec;
@@ -242,23 +245,22 @@ class Checker {
       if (r != root.end()) {
         sink_.Report(diag::Kind::kDescriptorNotFound, file.loc, path, file.s,
                      "it lies outside the blueprint's folder (--allow-outside-imports allows it)");
-        return std::nullopt;
+        return {};
       }
     }
     std::string text, error;
     if (!imports::ReadFileText(where, text, error)) {
       if (error == "no such file") error += fmt::format(" ({})", where.generic_string());
       sink_.Report(diag::Kind::kDescriptorNotFound, file.loc, path, file.s, error);
-      return std::nullopt;
+      return {};
     }
     id = sources_.Add(where.lexically_normal().generic_string(), std::move(text));
     std::vector<yaml::Document> docs = yaml::Parse(id, sources_.Text(id), sink_);
-    if (docs.empty()) return std::nullopt;  // a syntax error, reported in the descriptor itself
     if (docs.size() > 1 && has_overrides) {
       sink_.Report(diag::Kind::kDescriptorDocuments, file.loc, path, file.s, docs.size());
-      return std::nullopt;
+      return {};
     }
-    return std::move(docs[0]);
+    return docs;  // empty after a syntax error, reported in the descriptor itself
   }
 
   auto CheckOverride(ir::NodeId node, const ir::Value& text, const std::string& path,

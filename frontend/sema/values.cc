@@ -48,7 +48,8 @@ auto IsFunctionName(std::string_view name, syntax::Family family) -> bool {
 
 namespace {
 
-auto Convert(const yaml::Document& doc, yaml::NodeId id, syntax::Family family, int depth)
+// `family` is null for data that has no functions (Kubernetes descriptors).
+auto Convert(const yaml::Document& doc, yaml::NodeId id, const syntax::Family* family, int depth)
     -> Value {
   Value v;
   v.loc = doc.LocOf(id);
@@ -89,7 +90,8 @@ auto Convert(const yaml::Document& doc, yaml::NodeId id, syntax::Family family, 
       break;
     case yaml::Kind::kMap: {
       yaml::ChildSpan children = doc.Children(id);
-      if (children.size() == 2 && IsFunctionName(doc[children[0]].text, family)) {
+      if (family != nullptr && children.size() == 2 &&
+          IsFunctionName(doc[children[0]].text, *family)) {
         v.kind = VK::kFunction;
         v.s = doc[children[0]].text;
         Value arg = Convert(doc, children[1], family, depth + 1);
@@ -116,7 +118,12 @@ auto Convert(const yaml::Document& doc, yaml::NodeId id, syntax::Family family, 
 
 auto ToValue(const syntax::ValueRef& ref, syntax::Family family) -> Value {
   if (!ref.valid()) return Value{};
-  return Convert(*ref.doc, ref.id, family, 0);
+  return Convert(*ref.doc, ref.id, &family, 0);
+}
+
+auto ToPlainValue(const yaml::Document& doc, yaml::NodeId id) -> Value {
+  if (!id.valid()) return Value{};
+  return Convert(doc, id, nullptr, 0);
 }
 
 auto ContainsFunction(const Value& value) -> bool {

@@ -16,6 +16,9 @@ namespace toscac::sema {
 /// Converts a written value; `{get_input: x}` and friends become Function values.
 auto ToValue(const syntax::ValueRef& ref, syntax::Family family) -> ir::Value;
 
+/// Converts data without functions (a Kubernetes descriptor): every map stays a map.
+auto ToPlainValue(const yaml::Document& doc, yaml::NodeId id) -> ir::Value;
+
 /// True for the intrinsic function names of the dialect.
 auto IsFunctionName(std::string_view name, syntax::Family family) -> bool;
 

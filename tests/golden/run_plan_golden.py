@@ -13,36 +13,12 @@ JSON plan (when there is one). Every plan is also saved with --out and read back
 TOSCAC_UPDATE_GOLDENS=1 (or --update) rewrites expectations instead of comparing.
 """
 import argparse
-import difflib
 import os
 import shlex
-import subprocess
 import sys
 import tempfile
 
-
-def read_case(path):
-    shared, runs = [], []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if path.endswith(".yaml"):
-                if not line.startswith("#"):
-                    break
-                line = line[1:].strip()
-            if line.startswith("ARGS:"):
-                shared += shlex.split(line[len("ARGS:"):])
-            elif line.startswith("PLAN:"):
-                runs.append(shlex.split(line[len("PLAN:"):]))
-    return shared, runs
-
-
-def run(command, cwd):
-    try:
-        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        return None
-    return done
+from golden_lib import finish, read_case, run, update_requested
 
 
 def main() -> int:
@@ -52,11 +28,11 @@ def main() -> int:
     parser.add_argument("--update", action="store_true")
     parser.add_argument("case")
     args = parser.parse_args()
-    update = args.update or os.environ.get("TOSCAC_UPDATE_GOLDENS") == "1"
+    update = update_requested(args)
     toscac = os.path.abspath(args.toscac) if os.sep in args.toscac else args.toscac
     case = os.path.abspath(args.case)
     folder, name = os.path.split(case)
-    shared, runs = read_case(case)
+    shared, runs = read_case(case, "PLAN")
     if not runs:
         print(f"{name}: no PLAN lines")
         return 1
@@ -97,31 +73,7 @@ def main() -> int:
             shown_text = run([toscac, "show", saved], cwd)
             if shown_text.stdout != text.stdout:
                 problems.append(f"toscac plan {shown}: `toscac show` prints another plan")
-    actual = "".join(actual)
-    for p in problems:
-        print(f"{name}: {p}")
-
-    expected_path = case.rsplit(".", 1)[0] + ".expected"
-    if update:
-        with open(expected_path, "w", encoding="utf-8") as f:
-            f.write(actual)
-        print(f"updated {os.path.relpath(expected_path)}")
-        return 1 if problems else 0
-    if not os.path.exists(expected_path):
-        print(f"{name}: no {os.path.basename(expected_path)}; run with TOSCAC_UPDATE_GOLDENS=1")
-        print(actual)
-        return 1
-    with open(expected_path, encoding="utf-8") as f:
-        expected = f.read()
-    if actual != expected:
-        print(f"{name}: output differs (TOSCAC_UPDATE_GOLDENS=1 rewrites it)")
-        sys.stdout.writelines(difflib.unified_diff(expected.splitlines(True),
-                                                   actual.splitlines(True), "expected", "actual"))
-        return 1
-    if problems:
-        return 1
-    print(f"{name}: ok ({len(runs)} plans)")
-    return 0
+    return finish(case, "".join(actual), problems, update, f"{len(runs)} plans")
 
 
 if __name__ == "__main__":
