@@ -73,6 +73,12 @@ class Mapper {
         if (policy.type.valid() && st_.type(policy.type).name == kPolicyType) Read(group, policy);
       }
     }
+    ir::TypeId scaling = st_.FindType(ir::TypeKind::kPolicy, "tosca.policies.Scaling");
+    for (const ir::Policy& policy : st_.policies) {
+      if (scaling.valid() && policy.type.valid() && st_.DerivesFrom(policy.type, scaling)) {
+        ReadTosca(policy);
+      }
+    }
     std::vector<Located> out;
     for (auto& [index, rules] : by_workload_) {
       if (auto hpa = Autoscaler(index, rules.first, rules.second)) out.push_back(std::move(*hpa));
@@ -127,6 +133,72 @@ class Mapper {
     slot = std::move(rule);
   }
 
+  // tosca.policies.Scaling (or a type derived from it) on container applications. TOSCA names
+  // no metric; a policy that has a `metric` property and a `target_value` (or `scale_out_above`)
+  // becomes an autoscaler between min_instances and max_instances, `increment` pods at a time.
+  void ReadTosca(const ir::Policy& policy) {
+    std::vector<size_t> workloads;
+    for (const std::string& target : policy.targets) {
+      ir::NodeId node = st_.FindNode(target);
+      if (!node.valid()) continue;
+      for (size_t i = 0; i < objects_.size(); ++i) {
+        if (objects_[i].object.node == node && IsScalable(objects_[i].object)) {
+          workloads.push_back(i);
+        }
+      }
+    }
+    if (workloads.empty()) return;  // no container application among its targets
+    const ir::Value* metric = Property(policy, "metric");
+    if (metric == nullptr || metric->kind != VK::kString || metric->s.empty()) {
+      sink_.Report(diag::Kind::kEmitPolicyIgnored, policy.loc, "", policy.name,
+                   "it names no `metric`, so no autoscaler is emitted; the workload runs "
+                   "default_instances replicas");
+      return;
+    }
+    const ir::Value* target = Property(policy, "target_value");
+    if (target == nullptr) target = Property(policy, "scale_out_above");
+    Rule up;
+    up.policy = policy.name;
+    up.loc = policy.loc;
+    up.metric = metric->s;
+    up.amount = IntOf(Property(policy, "increment"), 1);
+    if (!ReadThreshold(policy, target, up)) return;
+    up.limit = IntOf(Property(policy, "max_instances"), 1);
+    up.window = Seconds(Property(policy, "window"), 0);
+    up.cooldown = Seconds(Property(policy, "cooldown"), 15);
+    Rule down = up;
+    down.amount = -up.amount;
+    down.limit = IntOf(Property(policy, "min_instances"), 1);
+    down.window = Seconds(Property(policy, "window"), 300);
+    for (size_t index : workloads) {
+      auto& [have_up, have_down] = by_workload_[index];
+      if (have_up || have_down) {
+        Fail(policy, fmt::format("`{}` already scales this workload; an autoscaler takes one "
+                                 "policy",
+                                 (have_up ? *have_up : *have_down).policy));
+        continue;
+      }
+      have_up = up;
+      have_down = down;
+    }
+  }
+
+  // A duration as written: seconds, or a scalar-unit.time such as `60 s` or `2 m`.
+  static auto Seconds(const ir::Value* v, int64_t fallback) -> int64_t {
+    if (v == nullptr) return fallback;
+    if (v->kind == VK::kInt) return v->i;
+    if (v->kind == VK::kFloat) return static_cast<int64_t>(v->f);
+    if (v->kind != VK::kString) return fallback;
+    char* end = nullptr;
+    double number = std::strtod(v->s.c_str(), &end);
+    std::string unit(end);
+    unit.erase(0, unit.find_first_not_of(' '));
+    static const std::map<std::string, double> kUnits = {
+        {"d", 86400}, {"h", 3600}, {"m", 60}, {"s", 1}, {"ms", 0.001}, {"us", 1e-6}, {"ns", 1e-9}};
+    auto it = kUnits.find(unit);
+    return it == kUnits.end() ? fallback : static_cast<int64_t>(number * it->second);
+  }
+
   auto ReadAmount(const ir::Policy& policy, const ir::Value* amount, Rule& rule) -> bool {
     std::string text = amount == nullptr ? "+1" : amount->s;
     if (amount != nullptr && amount->kind == VK::kInt) text = fmt::format("{:+}", amount->i);
@@ -150,14 +222,7 @@ class Mapper {
                                       "autoscaler needs one metric name (such as `.*name$`)",
                                       selector != nullptr ? selector->s : ""));
     }
-    const ir::Value* threshold = Property(policy, "scale_threshold");
-    if (threshold != nullptr && threshold->kind == VK::kInt) {
-      rule.threshold = threshold->i;
-    } else if (threshold != nullptr && threshold->kind == VK::kFloat) {
-      rule.threshold = fmt::format("{}m", static_cast<int64_t>(threshold->f * 1000 + 0.5));
-    } else {
-      return Fail(policy, "scale_threshold must be a number");
-    }
+    if (!ReadThreshold(policy, Property(policy, "scale_threshold"), rule)) return false;
     const ir::Value* direction = Property(policy, "scale_direction");
     std::string dir = direction != nullptr && direction->kind == VK::kString ? direction->s : "<";
     if ((dir == "<") != (rule.amount > 0)) {
@@ -170,17 +235,34 @@ class Mapper {
     return true;
   }
 
-  auto FindWorkload(const ir::Group& group, const std::string& name) -> std::optional<size_t> {
+  // A Quantity: an integer stays one, a fraction becomes milli-units (7.5 -> "7500m").
+  auto ReadThreshold(const ir::Policy& policy, const ir::Value* threshold, Rule& rule) -> bool {
+    if (threshold != nullptr && threshold->kind == VK::kInt) {
+      rule.threshold = threshold->i;
+    } else if (threshold != nullptr && threshold->kind == VK::kFloat) {
+      auto milli = static_cast<int64_t>(threshold->f * 1000 + 0.5);
+      rule.threshold = milli % 1000 == 0 ? Json(milli / 1000) : Json(fmt::format("{}m", milli));
+    } else {
+      return Fail(policy,
+                  "its threshold (scale_threshold, target_value or scale_out_above) must "
+                  "be a number");
+    }
+    return true;
+  }
+
+  static auto IsScalable(const Object& o) -> bool {
     static constexpr std::string_view kScalable[] = {"Deployment", "ReplicationController",
                                                      "ReplicaSet", "StatefulSet"};
+    std::string kind = o.body["kind"].get<std::string>();
+    return std::find(std::begin(kScalable), std::end(kScalable), kind) != std::end(kScalable);
+  }
+
+  auto FindWorkload(const ir::Group& group, const std::string& name) -> std::optional<size_t> {
     for (size_t i = 0; i < objects_.size(); ++i) {
       const Object& o = objects_[i].object;
       bool member =
           std::find(group.members.begin(), group.members.end(), o.node) != group.members.end();
-      std::string kind = o.body["kind"].get<std::string>();
-      bool scalable =
-          std::find(std::begin(kScalable), std::end(kScalable), kind) != std::end(kScalable);
-      if (member && scalable && o.body["metadata"]["name"] == name) return i;
+      if (member && IsScalable(o) && o.body["metadata"]["name"] == name) return i;
     }
     return std::nullopt;
   }
@@ -207,7 +289,8 @@ class Mapper {
       return std::nullopt;
     }
     std::string name = workload["metadata"]["name"].get<std::string>();
-    std::string policies = up && down ? up->policy + ", " + down->policy : main.policy;
+    std::string policies =
+        up && down && up->policy != down->policy ? up->policy + ", " + down->policy : main.policy;
     Json hpa = {
         {"apiVersion", "autoscaling/v2"},
         {"kind", "HorizontalPodAutoscaler"},

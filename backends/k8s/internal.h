@@ -31,6 +31,13 @@ class ValueWriter {
   diag::Sink& sink_;
 };
 
+/// Whether the node is a tosca.nodes.Container.Application (containers.cc).
+auto IsContainerApplication(const ir::ServiceTemplate& st, ir::NodeId node) -> bool;
+/// Its Deployment and, when it has endpoint capabilities with ports, its Service; empty after
+/// reporting why not (T1002 when it cannot be expressed, T1001 for unknown values).
+auto ContainerObjects(const ir::ServiceTemplate& st, ir::NodeId node, ValueWriter& values,
+                      diag::Sink& sink) -> std::vector<nlohmann::ordered_json>;
+
 /// One HorizontalPodAutoscaler per workload that `scale_policy_type` policies drive through
 /// kube_scale triggers; the workloads they own lose `spec.replicas`.
 /// `incomplete[node]`: the node's objects were withheld after an error, so policies on it stay

@@ -60,6 +60,10 @@ class Emitter {
         size_t errors = sink_.error_count();
         Microservice(id);
         incomplete_[i] = sink_.error_count() > errors;
+      } else if (IsContainerApplication(st_, id)) {
+        size_t errors = sink_.error_count();
+        for (Json& body : ContainerObjects(st_, id, values_, sink_)) AddFrom(id, body, node.loc);
+        incomplete_[i] = sink_.error_count() > errors;
       } else {
         sink_.Report(diag::Kind::kEmitNotExpressible, node.loc, "", node.name,
                      st_.type(node.type).name, "Kubernetes", WhyNot(node));
@@ -81,7 +85,13 @@ class Emitter {
       return "it stands for another deployment, whose outputs reach the manifests through "
              "--deployment-outputs";
     }
-    return "only cloudify.kubernetes.Microservice nodes become Kubernetes objects";
+    ir::TypeId runtime = st_.FindType(ir::TypeKind::kNode, "tosca.nodes.Container.Runtime");
+    if (runtime.valid() && st_.DerivesFrom(node.type, runtime)) {
+      return "it is the container runtime its applications are placed on, the cluster that "
+             "`kubectl apply` targets";
+    }
+    return "only Cloudify Kubernetes microservices and TOSCA container applications become "
+           "Kubernetes objects";
   }
 
   void Microservice(ir::NodeId id) {
