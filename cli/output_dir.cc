@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 
 namespace toscac::cli {
@@ -19,6 +20,12 @@ auto StartsWithMarker(const fs::path& path, std::string_view marker) -> bool {
   std::string head(marker.size(), '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   return in.gcount() == static_cast<std::streamsize>(marker.size()) && head == marker;
+}
+
+auto SameBytes(const fs::path& path, const std::string& text) -> bool {
+  std::ifstream in(path, std::ios::binary);
+  std::string existing((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return existing == text;
 }
 
 auto WriteOne(const fs::path& path, const std::string& text) -> std::string {
@@ -49,7 +56,14 @@ auto WriteGenerated(const std::string& dir, const std::vector<GeneratedFile>& fi
   for (const GeneratedFile& file : files) {
     names.insert(file.name);
     fs::path path = fs::path(dir) / file.name;
-    if (fs::exists(path) && !StartsWithMarker(path, marker)) {
+    if (!fs::exists(path)) continue;
+    if (file.copy && !SameBytes(path, file.text)) {
+      return fmt::format(
+          "{} exists with other contents; not overwriting it with the blueprint's "
+          "copy (move it, or choose another output folder)",
+          path.string());
+    }
+    if (!file.copy && !StartsWithMarker(path, marker)) {
       return fmt::format(
           "{} exists and was not written by toscac; not overwriting it (move it, "
           "or choose another output folder)",
@@ -57,7 +71,9 @@ auto WriteGenerated(const std::string& dir, const std::vector<GeneratedFile>& fi
     }
   }
   for (const GeneratedFile& file : files) {
-    std::string error = WriteOne(fs::path(dir) / file.name, file.text);
+    fs::path path = fs::path(dir) / file.name;
+    fs::create_directories(path.parent_path(), ec);
+    std::string error = WriteOne(path, file.text);
     if (!error.empty()) return error;
   }
   for (const auto& entry : fs::directory_iterator(dir, ec)) {

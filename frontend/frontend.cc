@@ -60,6 +60,7 @@ auto Load(const LoadOptions& options, const DeploymentOptions& deployment,
     context.management_ip = deployment.management_ip;
     context.outputs = &outputs;
     context.require_inputs = deployment.require_inputs;
+    context.keep_inputs = deployment.keep_inputs;
     st = evaluate::Evaluate(std::move(*st), context, sink);
     sema::ReadInstanceCounts(*st, sink);
   }

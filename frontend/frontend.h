@@ -19,6 +19,7 @@ struct DeploymentOptions {
   std::string blueprint_id;     // default: the root file's name without its extension
   std::string management_ip;    // empty: known after apply
   bool require_inputs = false;  // plan, emit, autoscale: every required input needs a value
+  bool keep_inputs = false;     // emit heat: get_input stays a call, to become get_param
 };
 
 /// Loads, reads, checks and evaluates a blueprint. Every problem goes to `sink`; the result is

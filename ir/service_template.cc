@@ -58,6 +58,15 @@ auto ServiceTemplate::HostOf(NodeId node) const -> NodeId {
   return {};
 }
 
+auto ServiceTemplate::InitialInstances(NodeId node) const -> int64_t {
+  const NodeTemplate& n = nodes[node.value];
+  int64_t count = n.instances.initial;
+  for (uint32_t g = n.scaling_group; g != kNoGroup; g = scaling_groups[g].parent) {
+    count *= scaling_groups[g].instances.initial;
+  }
+  return count;
+}
+
 namespace {
 
 void AppendQuoted(std::string& out, std::string_view s) {

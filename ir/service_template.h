@@ -318,6 +318,8 @@ struct ServiceTemplate {
   auto FindNode(std::string_view name) const -> NodeId;
   /// The node `node` is contained in (contained_in / HostedOn), or an invalid id.
   auto HostOf(NodeId node) const -> NodeId;
+  /// Instances of `node` at install: its own count times that of every scaling group around it.
+  auto InitialInstances(NodeId node) const -> int64_t;
   /// The type of that kind with exactly that name, or an invalid id.
   auto FindType(TypeKind kind, std::string_view name) const -> TypeId;
 };

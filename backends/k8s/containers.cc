@@ -45,15 +45,6 @@ auto PortName(std::string_view text) -> std::string {
   return out;
 }
 
-// Instances of the node in all: its own count times that of each scaling group around it.
-auto InstanceCount(const ir::ServiceTemplate& st, const ir::NodeTemplate& node) -> int64_t {
-  int64_t count = node.instances.initial;
-  for (uint32_t g = node.scaling_group; g != ir::kNoGroup; g = st.scaling_groups[g].parent) {
-    count *= st.scaling_groups[g].instances.initial;
-  }
-  return count;
-}
-
 }  // namespace
 
 auto IsContainerApplication(const ir::ServiceTemplate& st, ir::NodeId node) -> bool {
@@ -130,7 +121,7 @@ auto ContainerObjects(const ir::ServiceTemplate& st, ir::NodeId id, ValueWriter&
                  {"kind", "Deployment"},
                  {"metadata", {{"name", name}}},
                  {"spec",
-                  {{"replicas", InstanceCount(st, node)},
+                  {{"replicas", st.InitialInstances(id)},
                    {"selector", {{"matchLabels", labels}}},
                    {"template",
                     {{"metadata", {{"labels", labels}}},

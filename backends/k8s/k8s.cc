@@ -8,6 +8,7 @@
 #include <cctype>
 #include <map>
 
+#include "backends/common/yaml_out.h"
 #include "backends/k8s/internal.h"
 
 namespace toscac::k8s {
@@ -307,6 +308,15 @@ class Emitter {
 
 auto Emit(const ir::ServiceTemplate& st, const Options& options, diag::Sink& sink) -> Manifests {
   return Emitter(st, options, sink).Run();
+}
+
+auto Kustomization(const Manifests& manifests) -> std::string {
+  Json k;
+  k["apiVersion"] = "kustomize.config.k8s.io/v1beta1";
+  k["kind"] = "Kustomization";
+  k["resources"] = Json::array();
+  for (const Object& object : manifests.objects) k["resources"].push_back(object.file);
+  return backends::ToYaml(k);
 }
 
 }  // namespace toscac::k8s

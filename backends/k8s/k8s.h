@@ -34,10 +34,6 @@ struct Manifests {
 
 auto Emit(const ir::ServiceTemplate& st, const Options& options, diag::Sink& sink) -> Manifests;
 
-/// One object as a YAML document. Strings that YAML 1.1 or 1.2 would read back as another type
-/// (`'3000'`, `'on'`, `''`) are quoted, so kubectl sees exactly the JSON types of `body`.
-auto ToYaml(const nlohmann::ordered_json& body) -> std::string;
-
 /// kustomization.yaml listing every object's file, in order.
 auto Kustomization(const Manifests& manifests) -> std::string;
 

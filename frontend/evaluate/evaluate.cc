@@ -490,7 +490,7 @@ class Evaluator {
   }
 
   void FoldGetInput(ir::Value& call) {
-    if (call.items.empty()) return;
+    if (call.items.empty() || context_.keep_inputs) return;
     const ir::Value& name = call.items[0];
     if (name.kind != VK::kString) return;  // reported by sema
     auto it = inputs_.find(name.s);

@@ -30,6 +30,7 @@ struct Context {
   std::string management_ip;  // `%{management_ip}`; empty: not known
   const OutputsSource* outputs = nullptr;
   bool require_inputs = false;  // plan, emit: every required input needs a value
+  bool keep_inputs = false;     // get_input is not folded (it becomes a template parameter)
 };
 
 /// Folds every value of `st`; reports circular get_property chains, bad arguments and paths,

@@ -1,6 +1,8 @@
-// JSON values as YAML text through yaml-cpp's emitter, with quoting decided here: kubectl reads
-// YAML 1.1 (`on`, `yes`, `0777`, `1:20` are not strings there), so only strings that cannot be
-// mistaken for anything else stay plain.
+// JSON values as YAML text (for every backend) through yaml-cpp's emitter, with quoting decided
+// here: kubectl reads YAML 1.1 (`on`, `yes`, `0777`, `1:20` are not strings there), so only strings
+// that cannot be mistaken for anything else stay plain.
+#include "backends/common/yaml_out.h"
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -8,9 +10,7 @@
 #include <cctype>
 #include <string_view>
 
-#include "backends/k8s/k8s.h"
-
-namespace toscac::k8s {
+namespace toscac::backends {
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -99,13 +99,4 @@ auto ToYaml(const Json& body) -> std::string {
   return text;
 }
 
-auto Kustomization(const Manifests& manifests) -> std::string {
-  Json k;
-  k["apiVersion"] = "kustomize.config.k8s.io/v1beta1";
-  k["kind"] = "Kustomization";
-  k["resources"] = Json::array();
-  for (const Object& object : manifests.objects) k["resources"].push_back(object.file);
-  return ToYaml(k);
-}
-
-}  // namespace toscac::k8s
+}  // namespace toscac::backends

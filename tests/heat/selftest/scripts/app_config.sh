@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "${greeting}" > ${heat_outputs_path}.result
