@@ -88,6 +88,7 @@ auto Emitter::Run() -> Stack {
   for (uint32_t i = 0; i < st_.nodes.size(); ++i) roles_[i] = Classify(ir::NodeId{i});
   for (uint32_t i = 0; i < st_.nodes.size(); ++i) CheckCount(ir::NodeId{i});
   for (uint32_t i = 0; i < st_.nodes.size(); ++i) Infrastructure(ir::NodeId{i});
+  BindPorts();
   for (uint32_t i = 0; i < st_.nodes.size(); ++i) Links(ir::NodeId{i});
   // Software after what it runs on and what its relationships target (no cycles: the front end
   // rejects them), so that each chain can name the step it waits for.
@@ -221,8 +222,18 @@ auto Emitter::Classify(ir::NodeId node) -> Role {
       {"cloudify.openstack.nodes.Volume", Role::kVolume},
       {"tosca.nodes.Compute", Role::kServer},
       {"tosca.nodes.Storage.BlockStorage", Role::kVolume},
+      {"tosca.nodes.network.Network", Role::kNetwork},
+      {"tosca.nodes.network.Port", Role::kPort},
       {"tosca.nodes.BlockStorage", Role::kVolume},
   };
+  // A TOSCA network that names an existing one (network_id, or a name and no cidr to make it).
+  if (Is(node, "tosca.nodes.network.Network")) {
+    const ir::Value* id = Property(node, "network_id");
+    const ir::Value* cidr = Property(node, "cidr");
+    bool has_id = id != nullptr && id->kind == VK::kString && !id->s.empty();
+    bool has_cidr = cidr != nullptr && cidr->kind == VK::kString && !cidr->s.empty();
+    is_external |= has_id || !has_cidr;
+  }
   for (const Kind& k : kKinds) {
     if (Is(node, k.type)) return is_external ? Role::kExternal : k.role;
   }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -57,8 +58,14 @@ auto Lower(std::string s) -> std::string {
 
 auto Emitter::RefTo(ir::NodeId node) -> Json {
   if (roles_[node.value] == Role::kExternal) {
-    const ir::Value* id = Property(node, "resource_id");
-    if (id != nullptr && id->kind == VK::kString && !id->s.empty()) return id->s;
+    for (const char* key : {"resource_id", "network_id", "network_name"}) {
+      const ir::Value* id = Property(node, key);
+      if (id == nullptr || id->kind == VK::kNull || (id->kind == VK::kString && id->s.empty())) {
+        continue;
+      }
+      std::string what = fmt::format("property `{}` of `{}`", key, st_.node(node).name);
+      if (auto h = Hot(*id, what, node)) return *h;
+    }
   }
   return Json{{"get_resource", st_.node(node).name}};
 }
@@ -82,13 +89,21 @@ void Emitter::Infrastructure(ir::NodeId node) {
       Simple(node, "OS::Nova::KeyPair", "keypair");
       break;
     case Role::kNetwork:
-      Simple(node, "OS::Neutron::Net", "network");
+      if (Is(node, "tosca.nodes.network.Network")) {
+        ToscaNetwork(node);
+      } else {
+        Simple(node, "OS::Neutron::Net", "network");
+      }
       break;
     case Role::kSubnet:
       Simple(node, "OS::Neutron::Subnet", "subnet");
       break;
     case Role::kPort:
-      Simple(node, "OS::Neutron::Port", "port");
+      if (Is(node, "tosca.nodes.network.Port")) {
+        ToscaPort(node);
+      } else {
+        Simple(node, "OS::Neutron::Port", "port");
+      }
       break;
     case Role::kVolume:
       if (Is(node, "cloudify.openstack.nodes.Volume")) {
@@ -377,6 +392,73 @@ void Emitter::Simple(ir::NodeId node, const char* type, std::string_view propert
   resources_[name] = {{"type", type}, {"properties", props}};
 }
 
+// A TOSCA network to create: OS::Neutron::Net, and OS::Neutron::Subnet `<node>_subnet` for its
+// cidr, gateway, DHCP and start_ip..end_ip pool.
+void Emitter::ToscaNetwork(ir::NodeId node) {
+  const std::string& name = st_.node(node).name;
+  auto text = [&](std::string_view key) -> std::optional<Json> {
+    const ir::Value* v = Property(node, key);
+    if (v == nullptr || v->kind == VK::kNull || (v->kind == VK::kString && v->s.empty())) {
+      return std::nullopt;
+    }
+    return Hot(*v, fmt::format("property `{}` of `{}`", key, name), node);
+  };
+  Json net = Json::object();
+  if (auto n = text("network_name")) net["name"] = *n;
+  resources_[name] = {{"type", "OS::Neutron::Net"}, {"properties", net}};
+  Json subnet = {{"network", {{"get_resource", name}}}};
+  if (auto c = text("cidr")) subnet["cidr"] = *c;
+  auto version = text("ip_version");
+  subnet["ip_version"] = version ? *version : Json(4);
+  if (auto g = text("gateway_ip")) subnet["gateway_ip"] = *g;
+  if (auto d = text("dhcp_enabled")) subnet["enable_dhcp"] = *d;
+  auto start = text("start_ip"), end = text("end_ip");
+  if (start && end) subnet["allocation_pools"] = Json::array({{{"start", *start}, {"end", *end}}});
+  resources_[name + "_subnet"] = {{"type", "OS::Neutron::Subnet"}, {"properties", subnet}};
+}
+
+// A TOSCA port: its network from LinksTo (its `link` requirement), its fixed address if given.
+// The server it binds to (BindsTo) lists it among its networks, in `order`.
+void Emitter::ToscaPort(ir::NodeId node) {
+  Json props = Json::object();
+  for (ir::RelationshipId rid : st_.node(node).relationships) {
+    const ir::Relationship& rel = st_.relationships[rid.value];
+    Role to = roles_[rel.target.value];
+    if (to == Role::kNetwork || to == Role::kExternal) {
+      props["network"] = RefTo(rel.target);
+      if (to == Role::kNetwork) {
+        props["fixed_ips"] =
+            Json::array({{{"subnet", {{"get_resource", st_.node(rel.target).name + "_subnet"}}}}});
+      }
+    }
+    if (to == Role::kServer) bound_ports_[rel.target.value].push_back(node);
+  }
+  const ir::Value* ip = Property(node, "ip_address");
+  if (ip != nullptr && ip->kind == VK::kString && !ip->s.empty()) {
+    Json fixed = props.contains("fixed_ips") ? props["fixed_ips"][0] : Json::object();
+    fixed["ip_address"] = ip->s;
+    props["fixed_ips"] = Json::array({fixed});
+  }
+  resources_[st_.node(node).name] = {{"type", "OS::Neutron::Port"}, {"properties", props}};
+}
+
+// Ports bound to TOSCA servers, by their `order`, once every port is known.
+void Emitter::BindPorts() {
+  for (auto& [server, ports] : bound_ports_) {
+    auto order = [&](ir::NodeId port) {
+      const ir::Value* v = Property(port, "order");
+      return v != nullptr && v->kind == VK::kInt ? v->i : 0;
+    };
+    std::stable_sort(ports.begin(), ports.end(),
+                     [&](ir::NodeId a, ir::NodeId b) { return order(a) < order(b); });
+    Json networks = Json::array();
+    for (ir::NodeId port : ports) {
+      networks.push_back({{"port", {{"get_resource", st_.node(port).name}}}});
+    }
+    resources_[st_.node(ir::NodeId{server}).name]["properties"]["networks"] = networks;
+  }
+}
+
 void Emitter::ToscaVolume(ir::NodeId node) {
   std::optional<double> gb = Size(Property(node, "size"), 1e9);
   int64_t size = gb ? std::max<int64_t>(1, static_cast<int64_t>(std::ceil(*gb))) : 1;
@@ -414,8 +496,9 @@ void Emitter::Links(ir::NodeId node) {
       if (device != nullptr && device->kind == VK::kString && !device->s.empty()) {
         props["mountpoint"] = device->s;
       }
-      resources_[st_.node(volume).name + "_attachment"] = {{"type", "OS::Cinder::VolumeAttachment"},
-                                                           {"properties", props}};
+      // One attachment per volume and server (a volume may be attached to several).
+      resources_[fmt::format("{}_{}_attachment", st_.node(volume).name, st_.node(server).name)] = {
+          {"type", "OS::Cinder::VolumeAttachment"}, {"properties", props}};
     }
   }
 }

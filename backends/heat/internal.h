@@ -67,6 +67,9 @@ class Emitter {
   void SecurityGroup(ir::NodeId node);
   void Simple(ir::NodeId node, const char* type, std::string_view property);
   void ToscaVolume(ir::NodeId node);
+  void ToscaNetwork(ir::NodeId node);
+  void ToscaPort(ir::NodeId node);
+  void BindPorts();
   void Links(ir::NodeId node);
   auto ServerPort(ir::NodeId server) -> std::string;
   auto RefTo(ir::NodeId node) -> Json;
@@ -86,6 +89,7 @@ class Emitter {
   std::vector<Role> roles_;
   std::map<uint32_t, std::string> ports_;      // server node -> the port resource it attaches by
   std::map<uint32_t, uint32_t> floating_ips_;  // server node -> its floating IP node
+  std::map<uint32_t, std::vector<ir::NodeId>> bound_ports_;  // TOSCA server -> its ports
   std::map<uint32_t, std::string> last_step_;  // software node -> its last deployment resource
   std::vector<File> files_;
   std::set<std::string> file_names_;

@@ -180,8 +180,10 @@ auto Emitter::Attribute(const ir::Value& call, const std::string& what, ir::Node
   if (role == Role::kFloatingIp && attribute == "floating_ip_address") {
     return attr(Json::array({"floating_ip_address"}));
   }
-  if (role != Role::kNone && role != Role::kSoftware && role != Role::kExternal &&
-      (attribute == "external_id" || attribute == "tosca_id")) {
+  bool id_attribute = attribute == "external_id" || attribute == "tosca_id" ||
+                      (role == Role::kVolume && attribute == "volume_id") ||
+                      (role == Role::kNetwork && attribute == "network_id");
+  if (role != Role::kNone && role != Role::kSoftware && role != Role::kExternal && id_attribute) {
     return Json{{"get_resource", name}};
   }
   return Unresolved(call, what,
