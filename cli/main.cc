@@ -348,9 +348,15 @@ auto EmitHeat(const EmitFlags& flags, const toscac::heat::Stack& stack) -> int {
   }
   if (flags.out.empty()) {
     std::fputs(text.c_str(), stdout);
+    for (const toscac::heat::Nested& nested : stack.nested) {
+      std::printf("--- %s\n%s", nested.name.c_str(), toscac::backends::ToYaml(nested.hot).c_str());
+    }
     return 0;
   }
   std::vector<toscac::cli::GeneratedFile> files{{"stack.yaml", text}};
+  for (const toscac::heat::Nested& nested : stack.nested) {  // what scaling groups instantiate
+    files.push_back({nested.name, EmitHeader(flags) + toscac::backends::ToYaml(nested.hot)});
+  }
   for (const toscac::heat::File& file : stack.files) {  // the scripts get_file reads
     std::string bytes, error;
     if (file.source.empty()) continue;  // reported as T1006
@@ -363,9 +369,11 @@ auto EmitHeat(const EmitFlags& flags, const toscac::heat::Stack& stack) -> int {
   if (!WriteOut(flags, files)) return 1;
   if (!flags.quiet) {
     std::printf(
-        "Wrote %s/stack.yaml and %zu script%s (openstack stack create -t %s/stack.yaml "
-        "NAME).\n",
-        flags.out.c_str(), files.size() - 1, files.size() == 2 ? "" : "s", flags.out.c_str());
+        "Wrote %s/stack.yaml, %zu nested template%s and %zu script%s (openstack stack "
+        "create -t %s/stack.yaml NAME).\n",
+        flags.out.c_str(), stack.nested.size(), stack.nested.size() == 1 ? "" : "s",
+        files.size() - 1 - stack.nested.size(),
+        files.size() - 1 - stack.nested.size() == 1 ? "" : "s", flags.out.c_str());
   }
   return 0;
 }

@@ -108,10 +108,13 @@ auto Emitter::Run() -> Stack {
   for (uint32_t i = 0; i < st_.nodes.size(); ++i) {
     if (roles_[i] == Role::kSoftware) visit(ir::NodeId{i});
   }
+  for (uint32_t i = 0; i < st_.nodes.size(); ++i) {
+    if (roles_[i] == Role::kServer && Scaled(ir::NodeId{i})) ScaleUnit(ir::NodeId{i});
+  }
   if (!parameters_.empty()) hot_["parameters"] = parameters_;
   hot_["resources"] = resources_;
   Outputs();
-  return Stack{std::move(hot_), std::move(files_)};
+  return Stack{std::move(hot_), std::move(files_), std::move(nested_)};
 }
 
 // One resource per node: several instances (OS::Heat::ResourceGroup, AutoScalingGroup with a
@@ -120,17 +123,12 @@ void Emitter::CheckCount(ir::NodeId node) {
   if (roles_[node.value] == Role::kNone || roles_[node.value] == Role::kExternal) return;
   const ir::NodeTemplate& n = st_.node(node);
   int64_t count = st_.InitialInstances(node);
+  if (roles_[node.value] == Role::kServer) return;  // scaled as a unit (scaling.cc)
   if (count > 1) {
     sink_.Report(diag::Kind::kEmitUnsupported, n.loc, "", n.name,
-                 fmt::format("it starts {} instances; emit heat writes one resource per node for "
-                             "now (a ResourceGroup or AutoScalingGroup is not written yet)",
+                 fmt::format("it starts {} instances; emit heat scales servers (with the software "
+                             "on them) as AutoScalingGroups, not other resources",
                              count));
-  } else if (n.scaling_group != ir::kNoGroup) {
-    const ir::ScalingGroup& group = st_.scaling_groups[n.scaling_group];
-    sink_.Report(diag::Kind::kEmitPolicyIgnored, group.loc, "", group.policy,
-                 fmt::format("it scales `{}`, and emit heat does not write AutoScalingGroups yet: "
-                             "the template creates one, with no autoscaling",
-                             n.name));
   }
 }
 
@@ -166,6 +164,15 @@ void Emitter::Outputs() {
   Json outputs = Json::object();
   for (const ir::Output& out : st_.outputs) {
     auto value = Hot(out.value, fmt::format("output `{}`", out.name));
+    if (!value) continue;
+    for (const std::string& ref : References(*value)) {
+      if (scaled_.count(ref) == 0) continue;
+      sink_.Report(diag::Kind::kEmitUnresolved, out.loc, "", fmt::format("output `{}`", out.name),
+                   fmt::format("it reads `{}`, of which a scaling group holds several", ref),
+                   "read it through the group's outputs (not written yet)");
+      value.reset();
+      break;
+    }
     if (!value) continue;
     Json o = Json::object();
     if (!out.description.empty()) o["description"] = out.description;

@@ -22,9 +22,16 @@ struct File {
   std::string source;  // path on disk; empty when it was not found (a warning said so)
 };
 
+/// A template the main one uses as a resource type (what an AutoScalingGroup scales).
+struct Nested {
+  std::string name;  // next to stack.yaml, as the resource type names it
+  nlohmann::ordered_json hot;
+};
+
 struct Stack {
   nlohmann::ordered_json hot;  // the template, keys in HOT's conventional order
   std::vector<File> files;
+  std::vector<Nested> nested;
 };
 
 /// `sources` names the files nodes were declared in (scripts are relative to them).

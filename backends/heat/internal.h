@@ -29,6 +29,9 @@ enum class Role {
   kExternal,       // use_external_resource: referenced by its resource_id, not created
 };
 
+/// The resource names a HOT value refers to (get_resource, get_attr, depends_on).
+auto References(const Json& value) -> std::set<std::string>;
+
 class Emitter {
  public:
   Emitter(const ir::ServiceTemplate& st, const diag::SourceManager& sources, diag::Sink& sink)
@@ -75,6 +78,11 @@ class Emitter {
   auto RefTo(ir::NodeId node) -> Json;
   auto InputValue(const ir::Value* value) const -> const ir::Value*;
 
+  // scaling.cc
+  auto Scaled(ir::NodeId server) const -> bool;
+  auto ScalingPolicy(const ir::ScalingGroup& group) const -> const ir::Policy*;
+  void ScaleUnit(ir::NodeId server);
+
   // software.cc
   void Software(ir::NodeId node);
   auto ScriptFile(ir::NodeId node, const ir::Operation& op) -> std::string;
@@ -93,7 +101,10 @@ class Emitter {
   std::map<uint32_t, std::string> last_step_;  // software node -> its last deployment resource
   std::vector<File> files_;
   std::set<std::string> file_names_;
-  int property_depth_ = 0;  // get_property chains being followed (the front end bars cycles)
+  int property_depth_ = 0;
+  std::map<std::string, uint32_t> unit_of_;  // software resource -> the server it runs on
+  std::set<std::string> scaled_;             // resources moved into a scaled unit
+  std::vector<Nested> nested_;  // get_property chains being followed (the front end bars cycles)
 };
 
 }  // namespace toscac::heat

@@ -117,6 +117,8 @@ void Emitter::Software(ir::NodeId node) {
         Json depends = previous.empty() ? after : Json::array({previous});
         if (!depends.empty()) resource["depends_on"] = depends;
         resources_[deployment] = resource;
+        unit_of_[config] = server.value;
+        unit_of_[deployment] = server.value;
         previous = deployment;
       }
     }
