@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "backends/common/json_value.h"
 #include "backends/heat/internal.h"
 
 namespace toscac::heat {
@@ -34,36 +35,11 @@ auto ParameterType(const ir::Input& in) -> std::string {
   }
 }
 
-auto Plain(const ir::Value& v) -> Json {
-  switch (v.kind) {
-    case VK::kBool:
-      return v.b;
-    case VK::kInt:
-      return v.i;
-    case VK::kFloat:
-      return v.f;
-    case VK::kString:
-      return v.s;
-    case VK::kList: {
-      Json out = Json::array();
-      for (const ir::Value& item : v.items) out.push_back(Plain(item));
-      return out;
-    }
-    case VK::kMap: {
-      Json out = Json::object();
-      for (const auto& [key, item] : v.entries) out[key] = Plain(item);
-      return out;
-    }
-    default:
-      return nullptr;
-  }
-}
-
 // TOSCA constraint clauses as HOT parameter constraints (those HOT can say).
 auto Constraint(const ir::Value& clause) -> std::optional<Json> {
   if (clause.kind != VK::kMap || clause.entries.size() != 1) return std::nullopt;
   const auto& [op, arg] = clause.entries[0];
-  Json a = Plain(arg);
+  Json a = backends::PlainJson(arg);
   if (op == "valid_values") return Json{{"allowed_values", a}};
   if (op == "equal") return Json{{"allowed_values", Json::array({a})}};
   if (op == "in_range" && a.is_array() && a.size() == 2) {
@@ -137,7 +113,7 @@ void Emitter::Parameters() {
     Json p = {{"type", ParameterType(in)}};
     if (!in.description.empty()) p["description"] = in.description;
     if (in.has_value || in.has_default)
-      p["default"] = Plain(in.has_value ? in.value : in.default_value);
+      p["default"] = backends::PlainJson(in.has_value ? in.value : in.default_value);
     // HOT constrains numbers by range and strings by length and pattern; a TOSCA range over a
     // scalar unit (`[ 2 GB, 64 GB ]`) has no HOT form and is left to the blueprint check.
     Json constraints = Json::array();

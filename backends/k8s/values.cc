@@ -1,6 +1,7 @@
 // ir::Value into JSON, and what to tell the user when a value is not known before apply.
 #include <fmt/format.h>
 
+#include "backends/common/json_value.h"
 #include "backends/k8s/internal.h"
 
 namespace toscac::k8s {
@@ -19,31 +20,6 @@ auto FirstUnknown(const ir::Value& v) -> const ir::Value* {
     if (const ir::Value* found = FirstUnknown(item)) return found;
   }
   return nullptr;
-}
-
-auto Convert(const ir::Value& v) -> Json {
-  switch (v.kind) {
-    case VK::kBool:
-      return v.b;
-    case VK::kInt:
-      return v.i;
-    case VK::kFloat:
-      return v.f;
-    case VK::kString:
-      return v.s;
-    case VK::kList: {
-      Json out = Json::array();
-      for (const ir::Value& item : v.items) out.push_back(Convert(item));
-      return out;
-    }
-    case VK::kMap: {
-      Json out = Json::object();
-      for (const auto& [key, item] : v.entries) out[key] = Convert(item);
-      return out;
-    }
-    default:
-      return nullptr;
-  }
 }
 
 auto Contains(const ir::Value& v, VK kind) -> bool {
@@ -69,7 +45,7 @@ auto ValueWriter::ToJson(const ir::Value& value, const std::string& what) -> std
     sink_.Report(diag::Kind::kEmitUnresolved, unknown->loc, "", what, why, Hint(*unknown));
     return std::nullopt;
   }
-  return Convert(value);
+  return backends::PlainJson(value);
 }
 
 // The deployment a proxy stands for: its operations' `deployment_id` input, when known.
