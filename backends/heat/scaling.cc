@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "backends/common/json_value.h"
 #include "backends/heat/internal.h"
 
 namespace toscac::heat {
@@ -47,20 +48,6 @@ void ParametersUsed(const Json& v, std::set<std::string>& out) {
   } else if (v.is_array()) {
     for (const Json& item : v) ParametersUsed(item, out);
   }
-}
-
-// A duration: seconds, or a scalar-unit.time (`60 s`, `2 m`).
-auto Seconds(const ir::Value& v) -> std::optional<int64_t> {
-  if (v.kind == VK::kInt) return v.i;
-  if (v.kind != VK::kString) return std::nullopt;
-  char* end = nullptr;
-  double number = std::strtod(v.s.c_str(), &end);
-  std::string unit(end);
-  unit.erase(0, unit.find_first_not_of(' '));
-  if (unit == "s" || unit.empty()) return static_cast<int64_t>(number);
-  if (unit == "m") return static_cast<int64_t>(number * 60);
-  if (unit == "h") return static_cast<int64_t>(number * 3600);
-  return std::nullopt;
 }
 
 // Inside a unit, what lives outside it can only come in as a parameter: each get_resource or
@@ -215,7 +202,7 @@ void Emitter::ScaleUnit(ir::NodeId server) {
                   {"scaling_adjustment", sign * step}};
     for (const ir::Property& p : policy->properties) {
       if (p.name != "cooldown" && p.name != "cooldown_time") continue;
-      if (auto seconds = Seconds(p.value)) props["cooldown"] = *seconds;
+      if (auto seconds = backends::DurationSeconds(p.value)) props["cooldown"] = *seconds;
     }
     resources_[fmt::format("{}_scale_{}", n.name, sign > 0 ? "out" : "in")] = {
         {"type", "OS::Heat::ScalingPolicy"}, {"properties", props}};

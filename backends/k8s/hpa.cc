@@ -10,6 +10,7 @@
 #include <map>
 #include <regex>
 
+#include "backends/common/json_value.h"
 #include "backends/k8s/internal.h"
 
 namespace toscac::k8s {
@@ -183,20 +184,9 @@ class Mapper {
     }
   }
 
-  // A duration as written: seconds, or a scalar-unit.time such as `60 s` or `2 m`.
   static auto Seconds(const ir::Value* v, int64_t fallback) -> int64_t {
-    if (v == nullptr) return fallback;
-    if (v->kind == VK::kInt) return v->i;
-    if (v->kind == VK::kFloat) return static_cast<int64_t>(v->f);
-    if (v->kind != VK::kString) return fallback;
-    char* end = nullptr;
-    double number = std::strtod(v->s.c_str(), &end);
-    std::string unit(end);
-    unit.erase(0, unit.find_first_not_of(' '));
-    static const std::map<std::string, double> kUnits = {
-        {"d", 86400}, {"h", 3600}, {"m", 60}, {"s", 1}, {"ms", 0.001}, {"us", 1e-6}, {"ns", 1e-9}};
-    auto it = kUnits.find(unit);
-    return it == kUnits.end() ? fallback : static_cast<int64_t>(number * it->second);
+    auto seconds = v != nullptr ? backends::DurationSeconds(*v) : std::nullopt;
+    return seconds ? *seconds : fallback;
   }
 
   auto ReadAmount(const ir::Policy& policy, const ir::Value* amount, Rule& rule) -> bool {
