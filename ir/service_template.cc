@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <map>
+
 namespace toscac::ir {
 
 auto ServiceTemplate::DerivesFrom(TypeId type, TypeId ancestor) const -> bool {
@@ -330,6 +333,36 @@ auto Dump(const ServiceTemplate& st, const diag::SourceManager& sources, bool in
     fmt::format_to(std::back_inserter(out), "output {} = {}\n", o.name, ValueToDisplay(o.value));
   }
   return out;
+}
+
+auto FindProperty(const std::vector<Property>& properties, std::string_view name) -> const Value* {
+  for (const Property& p : properties) {
+    if (p.name == name) return &p.value;
+  }
+  return nullptr;
+}
+
+auto FindEntry(const std::vector<std::pair<std::string, Value>>& entries, std::string_view name)
+    -> const Value* {
+  for (const auto& [key, value] : entries) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+auto DurationSeconds(const Value& v) -> std::optional<double> {
+  if (v.kind == Value::Kind::kInt) return static_cast<double>(v.i);
+  if (v.kind == Value::Kind::kFloat) return v.f;
+  if (v.kind != Value::Kind::kString) return std::nullopt;
+  char* end = nullptr;
+  double number = std::strtod(v.s.c_str(), &end);
+  std::string unit(end);
+  unit.erase(0, unit.find_first_not_of(' '));
+  static const std::map<std::string, double> kUnits = {
+      {"d", 86400}, {"h", 3600}, {"m", 60}, {"s", 1}, {"ms", 0.001}, {"us", 1e-6}, {"ns", 1e-9}};
+  auto it = kUnits.find(unit);
+  if (end == v.s.c_str() || it == kUnits.end()) return std::nullopt;
+  return number * it->second;
 }
 
 }  // namespace toscac::ir

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -337,5 +338,14 @@ auto DescribeKind(const Value& v) -> std::string_view;
 auto ValueToDisplay(const Value& v) -> std::string;
 /// The same, naming a runtime value's type from `types` (ServiceTemplate::value_types).
 auto ValueToDisplay(const Value& v, const std::vector<std::string>& types) -> std::string;
+
+/// The value of the property called `name`, or nullptr.
+auto FindProperty(const std::vector<Property>& properties, std::string_view name) -> const Value*;
+/// The value of the map entry (or trigger parameter) called `name`, or nullptr.
+auto FindEntry(const std::vector<std::pair<std::string, Value>>& entries, std::string_view name)
+    -> const Value*;
+/// A duration in seconds: a number of seconds, or a TOSCA scalar-unit.time (`60 s`, `2 m`,
+/// `500 ms`); nullopt for anything else.
+auto DurationSeconds(const Value& value) -> std::optional<double>;
 
 }  // namespace toscac::ir

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "planner/policies/policies.h"
+
 namespace toscac::plan {
 namespace {
 
@@ -31,18 +33,6 @@ auto Given(const WorkflowRequest& request, std::string_view name) -> const std::
     if (k == name) return &v;
   }
   return nullptr;
-}
-
-// `+N`, `-N` change the count; `N` sets it.
-auto ApplyAmount(std::string_view amount, int64_t now, int64_t& after) -> bool {
-  bool relative = !amount.empty() && (amount[0] == '+' || amount[0] == '-');
-  std::string_view digits = relative ? amount.substr(1) : amount;
-  if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) return false;  // `+-1`
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) return false;
-  after = !relative ? n : amount[0] == '+' ? now + n : now - n;
-  return true;
 }
 
 // The replicas a microservice runs now: its descriptor's spec.replicas after the overrides, else
@@ -87,7 +77,7 @@ class KubeScale {
     const ir::NodeTemplate& tpl = st_.nodes[node.value];
     std::string workload;
     int64_t now = CurrentReplicas(tpl, workload), after = 0;
-    if (!ApplyAmount(Param("amount"), now, after)) {
+    if (!policies::ApplyAmount(Param("amount"), now, after)) {
       return Fail(fmt::format("`amount` is `{}`; it takes a count (3) or a change (+1, -1)",
                               Param("amount")));
     }
@@ -189,7 +179,7 @@ auto MapBuiltinParameters(const ir::Policy& policy, WorkflowRequest& out, diag::
     std::string delta = Param(out, "delta");
     int64_t n = 0;
     if (delta.empty() ||
-        !ApplyAmount(delta[0] == '-' || delta[0] == '+' ? delta : "+" + delta, 0, n))
+        !policies::ApplyAmount(delta[0] == '-' || delta[0] == '+' ? delta : "+" + delta, 0, n))
       return fail(
           fmt::format("its scale trigger's `delta` must be a count such as 1 or -1, not "
                       "`{}`",

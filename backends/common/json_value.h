@@ -12,8 +12,4 @@ namespace toscac::backends {
 /// that may meet them translate or report them first.
 auto PlainJson(const ir::Value& value) -> nlohmann::ordered_json;
 
-/// A duration in whole seconds: a number of seconds, or a TOSCA scalar-unit.time (`60 s`,
-/// `2 m`, `500 ms`); nullopt for anything else.
-auto DurationSeconds(const ir::Value& value) -> std::optional<int64_t>;
-
 }  // namespace toscac::backends

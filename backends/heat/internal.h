@@ -82,6 +82,12 @@ class Emitter {
   auto Scaled(ir::NodeId server) const -> bool;
   auto ScalingPolicy(const ir::ScalingGroup& group) const -> const ir::Policy*;
   void ScaleUnit(ir::NodeId server);
+  void ScalingPolicies(const std::string& server, const ir::Policy& policy);
+
+  // alarms.cc
+  void Alarms(ir::NodeId server, const std::string& group_name);
+  auto AlarmAction(const std::string& server, const std::string& policy, const std::string& amount,
+                   double cooldown) -> std::string;
 
   // software.cc
   void Software(ir::NodeId node);

@@ -188,23 +188,26 @@ void Emitter::ScaleUnit(ir::NodeId server) {
                               {"desired_capacity", initial},
                               {"resource", resource}}}};
   if (!group_depends.empty()) resources_[group_name]["depends_on"] = group_depends;
-  if (policy == nullptr) return;
-  auto number = [&](std::string_view key, int64_t fallback) {
-    for (const ir::Property& p : policy->properties) {
-      if (p.name == key && p.value.kind == VK::kInt) return p.value.i;
-    }
-    return fallback;
-  };
-  int64_t step = number("increment", 1);
+  if (policy != nullptr) ScalingPolicies(n.name, *policy);
+  Alarms(server, group_name);
+}
+
+// One ScalingPolicy per direction, `increment` instances at a time, for alarms or operators
+// to signal.
+void Emitter::ScalingPolicies(const std::string& server, const ir::Policy& policy) {
+  const ir::Value* increment = ir::FindProperty(policy.properties, "increment");
+  int64_t step = increment != nullptr && increment->kind == VK::kInt ? increment->i : 1;
   for (int sign : {1, -1}) {
     Json props = {{"adjustment_type", "change_in_capacity"},
-                  {"auto_scaling_group_id", {{"get_resource", group_name}}},
+                  {"auto_scaling_group_id", {{"get_resource", server + "_group"}}},
                   {"scaling_adjustment", sign * step}};
-    for (const ir::Property& p : policy->properties) {
+    for (const ir::Property& p : policy.properties) {
       if (p.name != "cooldown" && p.name != "cooldown_time") continue;
-      if (auto seconds = backends::DurationSeconds(p.value)) props["cooldown"] = *seconds;
+      if (auto seconds = ir::DurationSeconds(p.value)) {
+        props["cooldown"] = static_cast<int64_t>(*seconds);
+      }
     }
-    resources_[fmt::format("{}_scale_{}", n.name, sign > 0 ? "out" : "in")] = {
+    resources_[fmt::format("{}_scale_{}", server, sign > 0 ? "out" : "in")] = {
         {"type", "OS::Heat::ScalingPolicy"}, {"properties", props}};
   }
 }

@@ -12,6 +12,7 @@
 
 #include "backends/common/json_value.h"
 #include "backends/k8s/internal.h"
+#include "planner/policies/policies.h"
 
 namespace toscac::k8s {
 namespace {
@@ -50,16 +51,6 @@ auto Entry(const std::vector<std::pair<std::string, ir::Value>>& entries, std::s
 
 auto IntOf(const ir::Value* v, int64_t fallback) -> int64_t {
   return v != nullptr && v->kind == VK::kInt ? v->i : fallback;
-}
-
-// `.*connections$` → `connections`: the selector must pin one metric name.
-auto MetricName(const std::string& selector) -> std::string {
-  std::string s = selector;
-  if (s.rfind('^', 0) == 0) s.erase(0, 1);
-  if (s.rfind(".*", 0) == 0) s.erase(0, 2);
-  if (!s.empty() && s.back() == '$') s.pop_back();
-  static const std::regex kName("[A-Za-z0-9_.:/-]+");
-  return std::regex_match(s, kName) ? s : "";
 }
 
 class Mapper {
@@ -185,8 +176,8 @@ class Mapper {
   }
 
   static auto Seconds(const ir::Value* v, int64_t fallback) -> int64_t {
-    auto seconds = v != nullptr ? backends::DurationSeconds(*v) : std::nullopt;
-    return seconds ? *seconds : fallback;
+    auto seconds = v != nullptr ? ir::DurationSeconds(*v) : std::nullopt;
+    return seconds ? static_cast<int64_t>(*seconds) : fallback;
   }
 
   auto ReadAmount(const ir::Policy& policy, const ir::Value* amount, Rule& rule) -> bool {
@@ -205,8 +196,9 @@ class Mapper {
 
   auto ReadProperties(const ir::Policy& policy, Rule& rule) -> bool {
     const ir::Value* selector = Property(policy, "service_selector");
-    rule.metric =
-        selector != nullptr && selector->kind == VK::kString ? MetricName(selector->s) : "";
+    rule.metric = selector != nullptr && selector->kind == VK::kString
+                      ? policies::PinnedMetric(selector->s)
+                      : "";
     if (rule.metric.empty()) {
       return Fail(policy, fmt::format("service_selector `{}` matches metrics by pattern; an "
                                       "autoscaler needs one metric name (such as `.*name$`)",
