@@ -13,6 +13,7 @@
 #include "backends/common/yaml_out.h"
 #include "backends/heat/heat.h"
 #include "backends/k8s/k8s.h"
+#include "cli/autoscale.h"
 #include "cli/output_dir.h"
 #include "diag/diagnostic.h"
 #include "frontend/frontend.h"
@@ -56,6 +57,10 @@ struct EmitFlags : LoadFlags {
   std::string format = "yaml";
   std::string out;
   std::string namespace_name;
+};
+
+struct AutoscaleFlags : LoadFlags {
+  toscac::cli::AutoscaleRequest request;
 };
 
 struct PlanFlags : LoadFlags {
@@ -293,6 +298,25 @@ auto RunPlan(PlanFlags& flags, Session& session) -> int {
   }
   if (flags.time_report) PrintTimeReport(times, started);
   if (flags.detailed_exitcode) return plan->empty() ? 0 : 2;
+  return 0;
+}
+
+auto RunAutoscale(AutoscaleFlags& flags, Session& session) -> int {
+  LoadBlueprint(flags, true, session, nullptr);
+  toscac::diag::Sink& sink = session.sink;
+  bool replayed = false;
+  if (session.st && sink.error_count() == 0) {
+    flags.request.quiet = flags.quiet;
+    replayed = toscac::cli::ReplayMetrics(*session.st, flags.request, session.sources, sink);
+  }
+  std::fflush(stdout);
+  sink.SortByLocation();
+  std::fputs(toscac::diag::RenderText(sink.diagnostics(), session.sources, UseColor(flags)).c_str(),
+             stderr);
+  if (!replayed || Failed(flags, sink)) {
+    PrintFailureSummary(flags, sink);
+    return 1;
+  }
   return 0;
 }
 
@@ -562,6 +586,33 @@ auto main(int argc, char** argv) -> int {
   emit_cmd->add_option("--namespace", emit.namespace_name,
                        "metadata.namespace of every namespaced object");
 
+  AutoscaleFlags autoscale;
+  CLI::App* autoscale_cmd = app.add_subcommand(
+      "autoscale",
+      "replay metric samples through the blueprint's policies: each scaling decision and its "
+      "plan; exit 0 replayed, 1 errors");
+  AddLoadOptions(autoscale_cmd, autoscale);
+  autoscale_cmd
+      ->add_option("--metrics", autoscale.request.metrics,
+                   "the samples, one JSON object per line: ts, source, name, value (- for stdin)")
+      ->required();
+  autoscale_cmd
+      ->add_option("--state", autoscale.request.state,
+                   "instance counts now, a JSON object such as {\"nodecellar\": 3} (default: "
+                   "the blueprint's)")
+      ->check(CLI::ExistingFile);
+  autoscale_cmd->add_option("--format", autoscale.request.format, "decisions as text or json lines")
+      ->check(CLI::IsMember({"text", "json"}));
+  autoscale_cmd
+      ->add_option("--lateness", autoscale.request.lateness,
+                   "seconds a sample may arrive behind the newest and still count (default 0)")
+      ->check(CLI::NonNegativeNumber);
+  autoscale_cmd
+      ->add_option("--ttl", autoscale.request.ttl,
+                   "host_failure: seconds of silence before a source counts as failed, for "
+                   "samples without a ttl (default 60)")
+      ->check(CLI::PositiveNumber);
+
   ShowFlags show;
   CLI::App* show_cmd = app.add_subcommand("show", "print a plan saved with `toscac plan --out`");
   show_cmd->add_option("plan", show.file, "the saved plan (JSON)")->required();
@@ -584,6 +635,7 @@ auto main(int argc, char** argv) -> int {
   if (validate_cmd->parsed()) code = RunValidate(validate, *session);
   if (plan_cmd->parsed()) code = RunPlan(plan, *session);
   if (emit_cmd->parsed()) code = RunEmit(emit, *session);
+  if (autoscale_cmd->parsed()) code = RunAutoscale(autoscale, *session);
   if (show_cmd->parsed()) code = RunShow(show);
   std::fflush(stdout);
   std::fflush(stderr);

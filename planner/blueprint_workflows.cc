@@ -35,9 +35,11 @@ auto Given(const WorkflowRequest& request, std::string_view name) -> const std::
   return nullptr;
 }
 
+}  // namespace
+
 // The replicas a microservice runs now: its descriptor's spec.replicas after the overrides, else
 // its `replicas` property (what `kubectl run` was given).
-auto CurrentReplicas(const ir::NodeTemplate& node, std::string& workload) -> int64_t {
+auto MicroserviceReplicas(const ir::NodeTemplate& node, std::string& workload) -> int64_t {
   for (const ir::ConfigFile& c : node.config_files) {
     if (c.replicas >= 0) {
       workload = c.kind + "/" + c.name;
@@ -53,6 +55,8 @@ auto CurrentReplicas(const ir::NodeTemplate& node, std::string& workload) -> int
   workload = "Deployment/" + node.name;
   return 1;
 }
+
+namespace {
 
 class KubeScale {
  public:
@@ -76,7 +80,8 @@ class KubeScale {
     }
     const ir::NodeTemplate& tpl = st_.nodes[node.value];
     std::string workload;
-    int64_t now = CurrentReplicas(tpl, workload), after = 0;
+    int64_t now = MicroserviceReplicas(tpl, workload), after = 0;
+    if (request_.replicas >= 0) now = request_.replicas;
     if (!policies::ApplyAmount(Param("amount"), now, after)) {
       return Fail(fmt::format("`amount` is `{}`; it takes a count (3) or a change (+1, -1)",
                               Param("amount")));

@@ -17,6 +17,10 @@ namespace toscac::plan {
 auto FromPolicyTrigger(const ir::ServiceTemplate& st, const WorkflowRequest& request,
                        WorkflowRequest& out, diag::Sink& sink) -> bool;
 
+/// The replicas a microservice's blueprint gives it (its descriptor's spec.replicas after the
+/// overrides, else its `replicas` property, else 1), and its workload (`Kind/name`).
+auto MicroserviceReplicas(const ir::NodeTemplate& node, std::string& workload) -> int64_t;
+
 /// A workflow from the blueprint's `workflows`: the Kubernetes plugin's kube_scale plans as one
 /// change of a microservice's replicas; any other mapping is a plugin's code, not plannable.
 auto PlanBlueprintWorkflow(const ir::ServiceTemplate& st, const Instances& current,

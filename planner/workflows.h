@@ -41,6 +41,9 @@ struct WorkflowRequest {
   // A policy whose execute_workflow trigger names the workflow and its parameters (the seed's
   // scaleup_policy runs kube_scale with amount '+1'); `parameters` above override its values.
   std::string policy;
+  // kube_scale: the replicas the workload runs now, when the deployment has changed since the
+  // blueprint (an autoscale replay); -1: what the blueprint's descriptor says.
+  int64_t replicas = -1;
 };
 
 /// Plans `request` over `current` (the instances the deployment has now: Expand(st) for a new

@@ -234,6 +234,10 @@ class Reader {
     }
     rule.action.workflow = "scale";
     rule.action.target = policy.targets.front();
+    // A Scaling policy makes its targets a scaling group (ir::ScalingGroup): that is what scales.
+    for (const ir::ScalingGroup& g : st_.scaling_groups) {
+      if (g.policy == policy.name) rule.action.target = g.name;
+    }
     out_.rules.push_back(std::move(rule));
   }
 
