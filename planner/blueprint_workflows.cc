@@ -116,7 +116,8 @@ class KubeScale {
  private:
   auto ResolveParameters() -> bool {
     bool ok = true;
-    for (const auto& [name, value] : request_.parameters) {
+    for (const auto& given : request_.parameters) {
+      const std::string& name = given.first;  // a lambda cannot capture a structured binding
       auto declared = std::find_if(wf_.parameters.begin(), wf_.parameters.end(),
                                    [&](const ir::PropertyDef& p) { return p.name == name; });
       if (declared == wf_.parameters.end()) {

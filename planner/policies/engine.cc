@@ -353,12 +353,13 @@ struct Engine::Impl final : Context {
       : st_(st), options_(std::move(options)), sink_(sink), current_(plan::Expand(st)) {
     for (Rule& rule : rules) Adopt(std::move(rule));
     ApplyState();
+    Recount();
   }
 
   // --- Context
+  // Called for every sample a policy reads: a lookup in counts kept current by Recount().
   auto Count(const Rule& rule) -> int64_t override {
-    if (rule.action.workflow == "kube_scale") return replicas_[rule.action.target];
-    return plan::CountPerPlace(st_, current_, targets_.at(rule.action.target)).first;
+    return counts_[static_cast<size_t>(&rule - rules_.data())];
   }
 
   auto SourceName(uint32_t source) const -> const std::string& override {
@@ -529,6 +530,20 @@ struct Engine::Impl final : Context {
     } else if (d.workflow == "scale") {
       current_ = plan::Scale(st_, current_, targets_.at(rule.action.target), d.to - d.from).after;
     }
+    Recount();
+  }
+
+  // The count of what each rule changes (0 for heal), by rule.
+  void Recount() {
+    counts_.assign(rules_.size(), 0);
+    for (size_t r = 0; r < rules_.size(); ++r) {
+      const Action& a = rules_[r].action;
+      if (a.workflow == "kube_scale") {
+        counts_[r] = replicas_[a.target];
+      } else if (a.workflow == "scale") {
+        counts_[r] = plan::CountPerPlace(st_, current_, targets_.at(a.target)).first;
+      }
+    }
   }
 
   const ir::ServiceTemplate& st_;
@@ -538,6 +553,7 @@ struct Engine::Impl final : Context {
   std::vector<Rule> rules_;
   std::vector<std::regex> selectors_;
   std::vector<std::unique_ptr<Evaluator>> evaluators_;
+  std::vector<int64_t> counts_;                       // by rule: the count of what it changes
   std::map<std::string, int64_t> replicas_;           // kube_scale targets
   std::map<std::string, plan::ScaleTarget> targets_;  // scale targets
   std::unordered_map<std::string, uint32_t> sources_, names_;

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -25,19 +26,20 @@ class LineReader {
     for (;;) {
       Space();
       size_t key_at = i_;
-      if (!String(key_)) return false;
+      std::string_view key;
+      if (!Key(key)) return false;
       Space();
       if (!Expect(':')) return false;
       Space();
-      unsigned bit = key_ == "ts"       ? kTs
-                     : key_ == "source" ? kSource
-                     : key_ == "name"   ? kName
-                     : key_ == "value"  ? kValue
-                     : key_ == "ttl"    ? kTtl
-                                        : 0;
+      unsigned bit = key == "ts"       ? kTs
+                     : key == "source" ? kSource
+                     : key == "name"   ? kName
+                     : key == "value"  ? kValue
+                     : key == "ttl"    ? kTtl
+                                       : 0;
       if (bit != 0 && (seen & bit) != 0) {
         i_ = key_at;
-        return Fail(fmt::format("`{}` appears twice", key_));
+        return Fail(fmt::format("`{}` appears twice", key));
       }
       seen |= bit;
       bool ok = bit == kTs       ? Number(out.ts, "ts")
@@ -112,6 +114,24 @@ class LineReader {
       i_ = start;
       return Fail(fmt::format("`{}` is out of range", key));
     }
+    return true;
+  }
+
+  // A key: a view of the line when it has no escapes (every key we read), else decoded.
+  auto Key(std::string_view& out) -> bool {
+    size_t start = i_ + 1;
+    size_t end = Peek() == '"' ? s_.find_first_of("\"\\", start) : std::string_view::npos;
+    if (end != std::string_view::npos && s_[end] == '"') {
+      out = s_.substr(start, end - start);
+      bool plain = std::all_of(out.begin(), out.end(),
+                               [](char c) { return static_cast<unsigned char>(c) >= 0x20; });
+      if (plain) {
+        i_ = end + 1;
+        return true;
+      }
+    }
+    if (!String(key_)) return false;
+    out = key_;
     return true;
   }
 
