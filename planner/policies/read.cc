@@ -201,8 +201,11 @@ class Reader {
     rule.loc = policy.loc;
     rule.kind = Kind::kTargetTracking;
     rule.metric = metric->s;
-    rule.selector =
-        "^" + std::regex_replace(metric->s, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") + "$";
+    // The metric by name, or as the last dotted part of one (`nodecellar_2.connections`):
+    // collectors prefix their names with where they run.
+    rule.selector = R"((^|\.))" +
+                    std::regex_replace(metric->s, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                    "$";
     auto target = Number(Prop(policy, "target_value"));
     if (!target) target = Number(Prop(policy, "scale_out_above"));
     if (!target || *target <= 0) {
