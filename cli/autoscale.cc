@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -142,8 +143,11 @@ auto ReplayMetrics(const ir::ServiceTemplate& st, const AutoscaleRequest& reques
   }
   std::ifstream file;
   if (request.metrics != "-") {
-    file.open(request.metrics, std::ios::binary);
-    if (!file) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(request.metrics, ec)) {
+      file.open(request.metrics, std::ios::binary);
+    }
+    if (!file.is_open()) {
       sink.Report(diag::Kind::kAutoscaleSample, diag::Loc{}, "",
                   fmt::format("cannot read --metrics {}", request.metrics));
       return false;
@@ -155,6 +159,11 @@ auto ReplayMetrics(const ir::ServiceTemplate& st, const AutoscaleRequest& reques
   diag::FileId trace = sources.Add(request.metrics == "-" ? "<stdin>" : request.metrics, "");
   policies::Engine engine(st, std::move(rules.rules), options, sink);
   if (sink.error_count() > 0) return false;  // a wrong --state: replaying from it would mislead
+  if (engine.rule_count() == 0) {
+    sink.Report(diag::Kind::kAutoscaleState, diag::Loc{st.root_file, 1, 1}, "",
+                "no metric policy of the blueprint can be evaluated (the warnings say why)");
+    return false;
+  }
   std::vector<Decision> decisions;
   auto flush = [&] {
     for (const Decision& d : decisions) {
@@ -169,12 +178,17 @@ auto ReplayMetrics(const ir::ServiceTemplate& st, const AutoscaleRequest& reques
   std::string line, error;
   policies::Sample sample;
   uint32_t number = 0, col = 0;
-  size_t total = 0;
+  size_t total = 0, malformed = 0;
+  diag::Loc last_malformed;
+  constexpr size_t kReportLimit = 100;  // as for late samples: a count past these
   while (std::getline(in, line)) {
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     if (!policies::ParseSample(line, sample, error, col)) {
-      sink.Report(diag::Kind::kAutoscaleSample, diag::Loc{trace, number, col}, "", error);
+      last_malformed = diag::Loc{trace, number, col};
+      if (++malformed <= kReportLimit) {
+        sink.Report(diag::Kind::kAutoscaleSample, last_malformed, "", error);
+      }
       continue;
     }
     sample.loc = diag::Loc{trace, number, 1};
@@ -183,6 +197,10 @@ auto ReplayMetrics(const ir::ServiceTemplate& st, const AutoscaleRequest& reques
     if (!decisions.empty()) flush();
   }
   engine.Finish(decisions);
+  if (malformed > kReportLimit) {
+    sink.Report(diag::Kind::kAutoscaleSuppressed, last_malformed, "", malformed - kReportLimit,
+                "malformed lines (the last on this line)", kReportLimit);
+  }
   total += decisions.size();
   flush();
   const policies::ReplayStats& stats = engine.stats();

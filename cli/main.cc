@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -302,7 +303,9 @@ auto RunPlan(PlanFlags& flags, Session& session) -> int {
 }
 
 auto RunAutoscale(AutoscaleFlags& flags, Session& session) -> int {
-  LoadBlueprint(flags, true, session, nullptr);
+  toscac::imports::PhaseTimes times;
+  auto started = std::chrono::steady_clock::now();
+  LoadBlueprint(flags, true, session, flags.time_report ? &times : nullptr);
   toscac::diag::Sink& sink = session.sink;
   bool replayed = false;
   if (session.st && sink.error_count() == 0) {
@@ -313,6 +316,7 @@ auto RunAutoscale(AutoscaleFlags& flags, Session& session) -> int {
   sink.SortByLocation();
   std::fputs(toscac::diag::RenderText(sink.diagnostics(), session.sources, UseColor(flags)).c_str(),
              stderr);
+  if (flags.time_report) PrintTimeReport(times, started);  // the replay counts as "other"
   if (!replayed || Failed(flags, sink)) {
     PrintFailureSummary(flags, sink);
     return 1;
@@ -592,6 +596,7 @@ auto main(int argc, char** argv) -> int {
       "replay metric samples through the blueprint's policies: each scaling decision and its "
       "plan; exit 0 replayed, 1 errors");
   AddLoadOptions(autoscale_cmd, autoscale);
+  autoscale_cmd->get_option("--quiet")->description("each decision's plan as its summary line");
   autoscale_cmd
       ->add_option("--metrics", autoscale.request.metrics,
                    "the samples, one JSON object per line: ts, source, name, value (- for stdin)")
@@ -603,15 +608,29 @@ auto main(int argc, char** argv) -> int {
       ->check(CLI::ExistingFile);
   autoscale_cmd->add_option("--format", autoscale.request.format, "decisions as text or json lines")
       ->check(CLI::IsMember({"text", "json"}));
+  // Finite and in range: NaN passes CLI11's number checks and would hold every sample back.
+  auto seconds = [](double low) {
+    return CLI::Validator(
+        [low](const std::string& text) -> std::string {
+          char* end = nullptr;
+          double v = std::strtod(text.c_str(), &end);
+          if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v < low || v > 9e15) {
+            return "expected seconds, a number from " + std::to_string(static_cast<int>(low)) +
+                   " to 9e15";
+          }
+          return "";
+        },
+        "SECONDS");
+  };
   autoscale_cmd
       ->add_option("--lateness", autoscale.request.lateness,
                    "seconds a sample may arrive behind the newest and still count (default 0)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(seconds(0));
   autoscale_cmd
       ->add_option("--ttl", autoscale.request.ttl,
                    "host_failure: seconds of silence before a source counts as failed, for "
                    "samples without a ttl (default 60)")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds(0));
 
   ShowFlags show;
   CLI::App* show_cmd = app.add_subcommand("show", "print a plan saved with `toscac plan --out`");

@@ -1,14 +1,14 @@
-// The autoscale engine; see engine.h and docs/autoscale.md. One Evaluator per rule keeps that
-// policy's state (windows, breach timers, recommendations); the Engine orders samples, routes
-// each to the rules whose selector matches its metric, and turns what fires into decisions
-// with plans, keeping the deployment's counts and instances up to date as it goes.
+// The autoscale engine; see engine.h and docs/autoscale.md. One Evaluator per rule
+// (evaluators.h) keeps that policy's state; the Engine orders samples, runs the evaluators'
+// timed events in time order, routes each sample to the rules whose selector (and, for target
+// tracking, whose target) it matches, and turns what fires into decisions with plans, keeping
+// the deployment's counts and instances up to date as it goes.
 #include "planner/policies/engine.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <limits>
 #include <queue>
 #include <regex>
@@ -16,325 +16,18 @@
 
 #include "planner/blueprint_workflows.h"
 #include "planner/instances.h"
+#include "planner/policies/evaluators.h"
 #include "planner/workflows.h"
 
 namespace toscac::policies {
 namespace {
 
-constexpr double kNever = -std::numeric_limits<double>::infinity();
-
-auto Num(double v) -> std::string {
-  if (std::abs(v) < 1e15 && v == std::floor(v)) return fmt::format("{}", static_cast<int64_t>(v));
-  return fmt::format("{:.4g}", v);
-}
-
-}  // namespace
-
-// What evaluators need from the engine: counts, and a way to decide.
-class Context {
- public:
-  virtual ~Context() = default;
-  virtual auto Count(const Rule& rule) -> int64_t = 0;
-  virtual auto SourceName(uint32_t source) const -> const std::string& = 0;
-  /// Records a decision (and plans it); `instance` for heal.
-  virtual void Decide(const Rule& rule, double ts, int64_t to, std::vector<Reason> reasons,
-                      const std::string& instance = "") = 0;
-};
-
-namespace {
-
-class Evaluator {
- public:
-  explicit Evaluator(const Rule& rule) : rule_(rule) {}
-  virtual ~Evaluator() = default;
-  /// Event time reached `now`; called before each sample at `now` is observed.
-  virtual void Advance(double /*now*/, Context& /*ctx*/) {}
-  virtual void Observe(double ts, uint32_t source, double value, double ttl, Context& ctx) = 0;
-
- protected:
-  auto Metric() const -> std::string {
-    return rule_.metric.empty() ? fmt::format("/{}/", rule_.selector) : rule_.metric;
-  }
-  const Rule& rule_;
-};
-
-// scale_policy_type: a moving average per source over the window, the mean of those averages
-// across the sources that have samples in it, compared with the threshold and the count with
-// the limit; then a cooldown.
-class MovingAverage final : public Evaluator {
- public:
-  using Evaluator::Evaluator;
-
-  void Observe(double ts, uint32_t source, double value, double, Context& ctx) override {
-    while (!window_.empty() && window_.front().ts <= ts - rule_.window) {
-      Change(window_.front().source, -window_.front().value, -1);
-      window_.pop_front();
-    }
-    window_.push_back({ts, source, value});
-    Change(source, value, +1);
-    if (ts < cooldown_until_ || active_ == 0) return;
-    double mean = sum_of_means_ / active_;
-    int64_t count = ctx.Count(rule_);
-    bool above = rule_.fire == Fire::kAbove;
-    bool fires = above ? count < *rule_.limit && rule_.threshold < mean
-                       : count > *rule_.limit && rule_.threshold > mean;
-    if (!fires) return;
-    int64_t to = count;
-    ApplyAmount(rule_.action.amount, count, to);
-    cooldown_until_ = ts + rule_.cooldown;
-    std::string op = above ? "<" : ">";
-    ctx.Decide(
-        rule_, ts, to,
-        {{fmt::format("mean {}", Metric()),
-          fmt::format("{} over {} source{} ({} s average each)", Num(mean), active_,
-                      active_ == 1 ? "" : "s", Num(rule_.window))},
-         {"condition", fmt::format("threshold {} {} mean {} and count {} {} limit {}",
-                                   Num(rule_.threshold), op, Num(mean), count, op, *rule_.limit)},
-         {"cooldown", fmt::format("{} s, until t={}", Num(rule_.cooldown), Num(cooldown_until_))}});
-  }
-
- private:
-  struct Entry {
-    double ts;
-    uint32_t source;
-    double value;
-  };
-  struct Source {
-    double sum = 0;
-    uint32_t n = 0;
-  };
-
-  // Keeps the sum of the per-source means current as one source's window changes.
-  void Change(uint32_t source, double value, int sign) {
-    if (source >= sources_.size()) sources_.resize(source + 1);
-    Source& s = sources_[source];
-    if (s.n > 0) sum_of_means_ -= s.sum / s.n, --active_;
-    s.sum += value;
-    s.n += sign;
-    if (s.n == 0) s.sum = 0;  // no drift carried into the source's next window
-    if (s.n > 0) sum_of_means_ += s.sum / s.n, ++active_;
-    if (active_ == 0) sum_of_means_ = 0;
-  }
-
-  std::deque<Entry> window_;
-  std::vector<Source> sources_;
-  double sum_of_means_ = 0;
-  uint32_t active_ = 0;
-  double cooldown_until_ = kNever;
-};
-
-// cloudify.policies.types.threshold and ewma_stabilized: per source (or, with
-// policy_operates_on_group, the mean of every source's latest value), the value (or its
-// exponentially weighted average) must stay beyond the threshold for stability_time; then the
-// trigger runs and the policy pauses for interval_between_workflows.
-class Breach final : public Evaluator {
- public:
-  using Evaluator::Evaluator;
-
-  void Observe(double ts, uint32_t source, double value, double, Context& ctx) override {
-    if (source >= sources_.size()) sources_.resize(source + 1);
-    Source& s = sources_[source];
-    if (rule_.per_group) {
-      latest_sum_ += value - (s.seen ? s.latest : 0);
-      latest_n_ += s.seen ? 0 : 1;
-      s.latest = value;
-      s.seen = true;
-      Check(ts, group_, latest_sum_ / latest_n_, source, ctx);
-    } else {
-      Check(ts, s, value, source, ctx);
-    }
-  }
-
- private:
-  struct Source {
-    bool seen = false;
-    double latest = 0;
-    bool smoothed_once = false;
-    double smoothed = 0;
-    double since = kNever;  // when the current breach began; kNever when there is none
-    double cooldown_until = kNever;
-  };
-
-  void Check(double ts, Source& s, double value, uint32_t source, Context& ctx) {
-    double v = value;
-    if (rule_.kind == Kind::kEwma) {
-      s.smoothed = s.smoothed_once ? rule_.ewma_r * value + (1 - rule_.ewma_r) * s.smoothed : value;
-      s.smoothed_once = true;
-      v = s.smoothed;
-    }
-    bool above = rule_.fire == Fire::kAbove;
-    if (!(above ? v > rule_.threshold : v < rule_.threshold)) {
-      s.since = kNever;
-      return;
-    }
-    if (s.since == kNever) s.since = ts;
-    bool heal = rule_.action.workflow == "heal";
-    double& until = heal ? s.cooldown_until : cooldown_until_;
-    if (ts - s.since < rule_.stability || ts < until) return;
-    until = ts + rule_.cooldown;
-    std::string what = rule_.kind == Kind::kEwma
-                           ? fmt::format("ewma (r={}) of {}", Num(rule_.ewma_r), Metric())
-                           : Metric();
-    if (rule_.per_group) what = "mean " + what + " across sources";
-    std::vector<Reason> reasons = {
-        {what, Num(v)},
-        {"condition",
-         fmt::format("{} {} {} for {} s (stability_time {} s)", Num(v), above ? ">" : "<",
-                     Num(rule_.threshold), Num(ts - s.since), Num(rule_.stability))},
-        {"pause", fmt::format("{} s, until t={}", Num(rule_.cooldown), Num(until))}};
-    if (!rule_.per_group) reasons.insert(reasons.begin(), {"source", ctx.SourceName(source)});
-    if (heal) {
-      ctx.Decide(rule_, ts, 0, std::move(reasons), ctx.SourceName(source));
-      return;
-    }
-    int64_t count = ctx.Count(rule_), to = count;
-    ApplyAmount(rule_.action.amount, count, to);
-    ctx.Decide(rule_, ts, to, std::move(reasons));
-  }
-
-  std::vector<Source> sources_;
-  Source group_;
-  double latest_sum_ = 0;
-  uint32_t latest_n_ = 0;
-  double cooldown_until_ = kNever;
-};
-
-// cloudify.policies.types.host_failure: a source whose samples stop for longer than their TTL
-// has failed; its instance is healed once, until it reports again.
-class HostFailure final : public Evaluator {
- public:
-  using Evaluator::Evaluator;
-
-  void Advance(double now, Context& ctx) override {
-    while (!deadlines_.empty() && deadlines_.top().at < now) {
-      Deadline d = deadlines_.top();
-      deadlines_.pop();
-      Source& s = sources_[d.source];
-      if (d.seq != s.seq || s.failed) continue;  // it reported again since
-      s.failed = true;
-      ctx.Decide(rule_, d.at, 0,
-                 {{"source", ctx.SourceName(d.source)},
-                  {"last sample", fmt::format("t={}", Num(s.last))},
-                  {"silent for more than", fmt::format("{} s (its TTL)", Num(d.at - s.last))}},
-                 ctx.SourceName(d.source));
-    }
-  }
-
-  void Observe(double ts, uint32_t source, double, double ttl, Context&) override {
-    if (source >= sources_.size()) sources_.resize(source + 1);
-    Source& s = sources_[source];
-    s.seq = ++seq_;
-    s.last = ts;
-    s.failed = false;
-    deadlines_.push({ts + ttl, source, s.seq});
-  }
-
- private:
-  struct Source {
-    uint64_t seq = 0;
-    double last = 0;
-    bool failed = false;
-  };
-  struct Deadline {
-    double at;
-    uint32_t source;
-    uint64_t seq;
-    auto operator>(const Deadline& o) const -> bool { return at != o.at ? at > o.at : seq > o.seq; }
-  };
-  std::vector<Source> sources_;
-  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
-  uint64_t seq_ = 0;
-};
-
-// tosca.policies.Scaling with a metric: the HorizontalPodAutoscaler's algorithm, evaluated every
-// sync period of event time: desired = ceil(count × mean / target) outside the tolerance,
-// stabilised (the lowest recommendation of the up window, the highest of the down window), rate
-// limited to `step` instances per `cooldown` each way, clamped to the bounds.
-class TargetTracking final : public Evaluator {
- public:
-  TargetTracking(const Rule& rule, double period) : Evaluator(rule), period_(period) {}
-
-  void Advance(double now, Context& ctx) override {
-    if (next_tick_ == kNever) return;  // no sample yet
-    while (next_tick_ <= now) {
-      Tick(next_tick_, ctx);
-      next_tick_ += period_;
-    }
-  }
-
-  void Observe(double ts, uint32_t source, double value, double, Context&) override {
-    if (next_tick_ == kNever) next_tick_ = ts + period_;
-    if (source >= latest_.size()) latest_.resize(source + 1, {kNever, 0});
-    latest_[source] = {ts, value};
-  }
-
- private:
-  void Tick(double t, Context& ctx) {
-    // The metric as the HPA reads it: the mean of each source's latest sample, for sources
-    // that reported in the last two periods (older ones are pods that went away).
-    double sum = 0;
-    int n = 0;
-    for (const auto& [ts, value] : latest_) {
-      if (ts > t - 2 * period_) sum += value, ++n;
-    }
-    int64_t current = ctx.Count(rule_);
-    if (n == 0 || current == 0) return;  // no metrics, or scaled to zero: the HPA waits
-    double mean = sum / n, ratio = mean / rule_.target;
-    int64_t desired = std::abs(ratio - 1) <= rule_.tolerance
-                          ? current
-                          : static_cast<int64_t>(std::ceil(current * ratio - 1e-9));
-    recommendations_.push_back({t, desired});
-    double keep = std::max(rule_.up_window, rule_.down_window);
-    while (!recommendations_.empty() && recommendations_.front().first < t - keep) {
-      recommendations_.pop_front();
-    }
-    int64_t up = desired, down = desired;
-    for (const auto& [at, r] : recommendations_) {
-      if (at >= t - rule_.up_window) up = std::min(up, r);
-      if (at >= t - rule_.down_window) down = std::max(down, r);
-    }
-    int64_t stabilised = std::min(std::max(current, up), down);
-    while (!changes_.empty() && changes_.front().first <= t - rule_.cooldown) changes_.pop_front();
-    int64_t added = 0, removed = 0;
-    for (const auto& [at, delta] : changes_) (delta > 0 ? added : removed) += std::abs(delta);
-    int64_t to = stabilised;
-    if (to > current) to = std::min(to, current - added + rule_.step);
-    if (to < current) to = std::max(to, current + removed - rule_.step);
-    to = std::clamp(to, rule_.min, rule_.max);
-    if (to == current) return;
-    changes_.push_back({t, to - current});
-    ctx.Decide(
-        rule_, t, to,
-        {{fmt::format("mean {} over {} source{}", Metric(), n, n == 1 ? "" : "s"), Num(mean)},
-         {"target", Num(rule_.target)},
-         {"desired",
-          fmt::format("ceil({} × {}/{}) = {}", current, Num(mean), Num(rule_.target), desired)},
-         {"stabilised", std::to_string(stabilised)},
-         {"limits", fmt::format("{} per {} s, between {} and {}", rule_.step, Num(rule_.cooldown),
-                                rule_.min, rule_.max)}});
-  }
-
-  double period_;
-  double next_tick_ = kNever;
-  std::vector<std::pair<double, double>> latest_;  // by source: (ts, value)
-  std::deque<std::pair<double, int64_t>> recommendations_;
-  std::deque<std::pair<double, int64_t>> changes_;
-};
-
-auto MakeEvaluator(const Rule& rule, const EngineOptions& options) -> std::unique_ptr<Evaluator> {
-  switch (rule.kind) {
-    case Kind::kMovingAverage:
-      return std::make_unique<MovingAverage>(rule);
-    case Kind::kThreshold:
-    case Kind::kEwma:
-      return std::make_unique<Breach>(rule);
-    case Kind::kHostFailure:
-      return std::make_unique<HostFailure>(rule);
-    case Kind::kTargetTracking:
-      return std::make_unique<TargetTracking>(rule, options.hpa_period);
-  }
-  return nullptr;
-}
+// Diagnostics of one kind per replay beyond which only a count is reported: a trace of a million
+// late lines must not hold a million diagnostics.
+constexpr uint64_t kReportLimit = 100;
+// Metric names whose matching rules are remembered; past this the memo starts again, so a trace
+// of ever-new names costs time, not memory.
+constexpr size_t kNameMemo = 1 << 16;
 
 // A held-back sample; earlier event time first, then trace order.
 struct Pending {
@@ -375,6 +68,12 @@ struct Engine::Impl final : Context {
     d.workflow = rule.action.workflow;
     d.reasons = std::move(reasons);
     plan::WorkflowRequest request;
+    if (!instance.empty() && !Live(instance)) {
+      // A pod, or an instance a scale-in removed: there is nothing of this deployment to heal.
+      sink_.Report(diag::Kind::kAutoscaleNotInstance, current_loc_, "", rule.policy, instance,
+                   Num(ts));
+      return;
+    }
     if (!instance.empty()) {  // heal
       d.target = instance;
       request.workflow = "heal";
@@ -392,7 +91,13 @@ struct Engine::Impl final : Context {
         request.replicas = d.from;
       }
     }
+    size_t errors = sink_.error_count();
     d.plan = plan::MakePlan(st_, current_, request, sink_);
+    if (sink_.error_count() > errors) {
+      sink_.AddNote(current_loc_, fmt::format("while planning what `{}` decided at t={}, at the "
+                                              "sample on this line",
+                                              rule.policy, Num(ts)));
+    }
     if (d.plan) Apply(rule, d);
     out_->push_back(std::move(d));
   }
@@ -402,9 +107,11 @@ struct Engine::Impl final : Context {
     out_ = &out;
     ++stats_.samples;
     if (sample.ts < newest_ - options_.lateness) {
-      ++stats_.late;
-      sink_.Report(diag::Kind::kAutoscaleLate, sample.loc, "", Num(sample.ts), Num(newest_),
-                   Num(options_.lateness));
+      last_late_ = sample.loc;
+      if (++stats_.late <= kReportLimit) {
+        sink_.Report(diag::Kind::kAutoscaleLate, sample.loc, "", Num(sample.ts), Num(newest_),
+                     Num(options_.lateness));
+      }
       return;
     }
     if (stats_.samples == 1 || sample.ts < stats_.first_ts) stats_.first_ts = sample.ts;
@@ -420,7 +127,13 @@ struct Engine::Impl final : Context {
   void Finish(std::vector<Decision>& out) {
     out_ = &out;
     Release(std::numeric_limits<double>::infinity());
+    if (stats_.late > kReportLimit) {
+      sink_.Report(diag::Kind::kAutoscaleSuppressed, last_late_, "", stats_.late - kReportLimit,
+                   "late samples (the last on this line)", kReportLimit);
+    }
   }
+
+  auto rule_count() const -> size_t { return rules_.size(); }
 
   auto counts() const -> std::map<std::string, int64_t> {
     std::map<std::string, int64_t> out(replicas_.begin(), replicas_.end());
@@ -443,15 +156,67 @@ struct Engine::Impl final : Context {
 
   void Process(const Sample& s) {
     stats_.last_ts = s.ts;
-    for (auto& e : evaluators_) e->Advance(s.ts, *this);
+    current_loc_ = s.loc;
+    RunTimedEvents(s.ts);
     uint32_t source = Intern(s.source, sources_, source_names_);
     stats_.sources = source_names_.size();
+    if (names_.size() >= kNameMemo) names_.clear(), name_strings_.clear(), rules_of_name_.clear();
     uint32_t name = Intern(s.name, names_, name_strings_);
     if (name >= rules_of_name_.size()) rules_of_name_.push_back(Matching(s.name));
     const std::vector<uint32_t>& matching = rules_of_name_[name];
-    if (!matching.empty()) ++stats_.matched;
-    double ttl = s.ttl > 0 ? s.ttl : options_.default_ttl;
-    for (uint32_t r : matching) evaluators_[r]->Observe(s.ts, source, s.value, ttl, *this);
+    double ttl = s.ttl >= 0 ? s.ttl : options_.default_ttl;
+    bool read = false;
+    for (uint32_t r : matching) {
+      if (!Reads(r, source)) continue;
+      evaluators_[r]->Observe(s.ts, source, s.value, ttl, *this);
+      read = true;
+    }
+    if (read) ++stats_.matched;
+  }
+
+  // Timed events (TTLs running out, HPA ticks) of every evaluator, in time order, up to `now`:
+  // decisions come out in event-time order whichever policy makes them.
+  void RunTimedEvents(double now) {
+    for (;;) {
+      Evaluator* first = nullptr;
+      double at = kForever;
+      for (auto& e : evaluators_) {
+        if (e->DueBefore(now) && e->NextDue() < at) first = e.get(), at = e->NextDue();
+      }
+      if (first == nullptr) return;
+      first->RunDue(now, *this);
+    }
+  }
+
+  // Target tracking reads the samples of its own target's instances: a source named after one
+  // of them (`web_2`), or starting with a member node's name (`nodecellar-7d9f-x2`, a pod).
+  // Other rules read every source, as Riemann's selectors did.
+  auto Reads(uint32_t rule, uint32_t source) -> bool {
+    if (rules_[rule].kind != Kind::kTargetTracking) return true;
+    std::vector<int8_t>& known = reads_[rule];
+    if (source >= known.size()) known.resize(source + 1, -1);
+    if (known[source] < 0) {
+      const std::string& name = source_names_[source];
+      bool ok = false;
+      for (const std::string& member : members_[rule]) {
+        ok |= name.size() > member.size() && name.compare(0, member.size(), member) == 0 &&
+              std::string_view("_-.").find(name[member.size()]) != std::string_view::npos;
+      }
+      known[source] = ok ? 1 : 0;
+    }
+    return known[source] == 1;
+  }
+
+  // Whether `instance` is a node instance the deployment has now.
+  auto Live(const std::string& instance) const -> bool {
+    for (const plan::NodeInstance& n : current_.nodes) {
+      if (n.id != instance) continue;
+      const auto& live = current_.of_node[n.node.value];
+      return std::any_of(live.begin(), live.end(), [&](plan::InstanceId i) {
+        return current_.nodes[i.value].id == instance;
+      });
+    }
+    return false;
   }
 
   static auto Intern(const std::string& text, std::unordered_map<std::string, uint32_t>& ids,
@@ -495,9 +260,36 @@ struct Engine::Impl final : Context {
                                     "and heal",
                                     rule.action.workflow));
     }
-    selectors_.emplace_back(rule.selector);
+    try {
+      selectors_.emplace_back(rule.selector);
+    } catch (const std::regex_error&) {
+      return Skip(rule, fmt::format("`{}` is not a regular expression", rule.selector));
+    }
+    members_.push_back(Members(rule));
+    reads_.emplace_back();
     evaluators_.push_back(nullptr);
     rules_.push_back(std::move(rule));
+  }
+
+  // The node templates whose instances a target-tracking rule's samples come from.
+  auto Members(const Rule& rule) const -> std::vector<std::string> {
+    if (rule.kind != Kind::kTargetTracking) return {};
+    auto t = targets_.find(rule.action.target);
+    if (t == targets_.end()) return {};
+    if (t->second.node.valid()) return {st_.node(t->second.node).name};
+    std::vector<std::string> out;
+    const ir::ScalingGroup& g = st_.scaling_groups[t->second.group];
+    for (ir::NodeId m : g.members) out.push_back(st_.node(m).name);
+    // Nodes contained in a member are members too.
+    for (uint32_t n = 0; n < st_.nodes.size(); ++n) {
+      for (ir::NodeId h = st_.HostOf(ir::NodeId{n}); h.valid(); h = st_.HostOf(h)) {
+        if (std::find(g.members.begin(), g.members.end(), h) != g.members.end()) {
+          out.push_back(st_.nodes[n].name);
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   void Skip(const Rule& rule, const std::string& why) {
@@ -528,7 +320,15 @@ struct Engine::Impl final : Context {
     if (d.workflow == "kube_scale") {
       replicas_[rule.action.target] = d.to;
     } else if (d.workflow == "scale") {
-      current_ = plan::Scale(st_, current_, targets_.at(rule.action.target), d.to - d.from).after;
+      plan::ScaleResult result =
+          plan::Scale(st_, current_, targets_.at(rule.action.target), d.to - d.from);
+      current_ = std::move(result.after);
+      // Removed instances stop reporting: that is the scale-in, not a failure.
+      for (plan::InstanceId i : result.removed) {
+        auto source = sources_.find(current_.nodes[i.value].id);
+        if (source == sources_.end()) continue;
+        for (auto& e : evaluators_) e->Forget(source->second);
+      }
     }
     Recount();
   }
@@ -553,6 +353,8 @@ struct Engine::Impl final : Context {
   std::vector<Rule> rules_;
   std::vector<std::regex> selectors_;
   std::vector<std::unique_ptr<Evaluator>> evaluators_;
+  std::vector<std::vector<std::string>> members_;     // by rule: target tracking's member nodes
+  std::vector<std::vector<int8_t>> reads_;            // by rule, by source: -1 unknown, 0, 1
   std::vector<int64_t> counts_;                       // by rule: the count of what it changes
   std::map<std::string, int64_t> replicas_;           // kube_scale targets
   std::map<std::string, plan::ScaleTarget> targets_;  // scale targets
@@ -562,6 +364,8 @@ struct Engine::Impl final : Context {
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending_;
   uint64_t seq_ = 0;
   double newest_ = kNever;
+  diag::Loc current_loc_;  // the sample being processed, for notes on what it caused
+  diag::Loc last_late_;
   std::vector<Decision>* out_ = nullptr;
 };
 
@@ -573,5 +377,6 @@ void Engine::Feed(const Sample& sample, std::vector<Decision>& out) { impl_->Fee
 void Engine::Finish(std::vector<Decision>& out) { impl_->Finish(out); }
 auto Engine::stats() const -> const ReplayStats& { return impl_->stats_; }
 auto Engine::counts() const -> std::map<std::string, int64_t> { return impl_->counts(); }
+auto Engine::rule_count() const -> size_t { return impl_->rule_count(); }
 
 }  // namespace toscac::policies

@@ -26,8 +26,8 @@ struct Sample {
   std::string source;  // the instance that reported it
   std::string name;    // the metric
   double value = 0;
-  double ttl = 0;  // seconds the source counts as alive after it; 0: the engine's default
-  diag::Loc loc;   // its line in the trace
+  double ttl = -1;  // seconds the source counts as alive after it; < 0: the engine's default
+  diag::Loc loc;    // its line in the trace
 };
 
 /// One number that made a decision, for the reader (`mean connections` = 12.5).
@@ -91,6 +91,8 @@ class Engine {
   void Finish(std::vector<Decision>& out);
 
   auto stats() const -> const ReplayStats&;
+  /// The rules being evaluated (those ReadRules gave, less any left out with a warning).
+  auto rule_count() const -> size_t;
   /// The counts as the replay leaves them (what a later `--state` would give).
   auto counts() const -> std::map<std::string, int64_t>;
 

@@ -1,6 +1,7 @@
 // Metric policies of a checked template into Rules; see policies.h.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <regex>
 
@@ -11,11 +12,19 @@ namespace {
 
 using VK = ir::Value::Kind;
 
+constexpr std::string_view kExecuteWorkflow = "cloudify.policies.triggers.execute_workflow";
+
 auto Number(const ir::Value* v) -> std::optional<double> {
   if (v == nullptr) return std::nullopt;
   if (v->kind == VK::kInt) return static_cast<double>(v->i);
   if (v->kind == VK::kFloat) return v->f;
   return std::nullopt;
+}
+
+// A count from a number, bounded so that no conversion overflows (a limit of 1e300 is "none").
+auto CountOf(double v) -> int64_t {
+  constexpr double kLimit = 1e15;
+  return static_cast<int64_t>(std::clamp(v, -kLimit, kLimit));
 }
 
 auto Text(const ir::Value& v) -> std::string {
@@ -83,8 +92,11 @@ class Reader {
       } else if (service != nullptr) {
         names.push_back(Text(*service));
       }
-      for (const std::string& n : names) rule.selector += (rule.selector.empty() ? "" : "|") + n;
+      for (const std::string& n : names) {
+        rule.selector += (rule.selector.empty() ? "(?:" : "|(?:") + n + ")";
+      }
       rule.cooldown = Seconds(policy, "interval_between_workflows", 300);
+      if (!CheckSelector(policy, rule)) return;
     } else {
       return;  // not a metric policy (cloudify.policies.scaling, TOSCA placement, ...)
     }
@@ -109,7 +121,7 @@ class Reader {
     // `<`: scale up while threshold < mean, i.e. the mean is above the threshold.
     rule.fire = dir == "<" ? Fire::kAbove : Fire::kBelow;
     auto limit = Number(Prop(policy, "scale_limit"));
-    rule.limit = static_cast<int64_t>(limit ? *limit : 10);
+    rule.limit = CountOf(limit ? *limit : 10);
     rule.window = Seconds(policy, "moving_window_size", 10);
     rule.cooldown = Seconds(policy, "cooldown_time", 30);
     if (rule.window <= 0) return Fail(policy, "`moving_window_size` must be positive");
@@ -151,11 +163,22 @@ class Reader {
 
   // The execute_workflow trigger: its workflow and what it changes.
   auto ReadTrigger(const ir::Policy& policy, Rule& rule) -> bool {
+    // The planner plans the first execute_workflow trigger (FromPolicyTrigger): so does this.
     const ir::Trigger* trigger = nullptr;
+    int triggers = 0;
     for (const ir::Trigger& t : policy.triggers) {
-      if (ir::FindEntry(t.parameters, "workflow") != nullptr) trigger = &t;
+      if (t.type != kExecuteWorkflow || ir::FindEntry(t.parameters, "workflow") == nullptr) {
+        continue;
+      }
+      if (trigger == nullptr) trigger = &t;
+      ++triggers;
     }
     if (trigger == nullptr) return Fail(policy, "it has no execute_workflow trigger to run");
+    if (triggers > 1) {
+      return Fail(policy, fmt::format("it has {} execute_workflow triggers; a decision plans "
+                                      "one workflow",
+                                      triggers));
+    }
     Action& a = rule.action;
     a.trigger = trigger->name;
     a.workflow = Text(*ir::FindEntry(trigger->parameters, "workflow"));
@@ -217,7 +240,7 @@ class Reader {
     rule.in_below = Number(Prop(policy, "scale_in_below"));
     auto number = [&](std::string_view name, int64_t fallback) {
       auto n = Number(Prop(policy, name));
-      return n ? static_cast<int64_t>(*n) : fallback;
+      return n ? CountOf(*n) : fallback;
     };
     rule.min = number("min_instances", 1);
     rule.max = number("max_instances", rule.min);

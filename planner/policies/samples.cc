@@ -7,9 +7,15 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 
 namespace toscac::policies {
 namespace {
+
+// Bounds that keep the engine's arithmetic exact enough: times within 2^53 (so a 15 s tick
+// still advances), values whose sums over any window cannot overflow.
+constexpr double kMaxTime = 9e15;
+constexpr double kMaxValue = 1e300;
 
 class LineReader {
  public:
@@ -18,7 +24,7 @@ class LineReader {
   auto Read(Sample& out) -> bool {
     constexpr unsigned kTs = 1, kSource = 2, kName = 4, kValue = 8, kTtl = 16;
     unsigned seen = 0;
-    out.ttl = 0;
+    out.ttl = -1;
     Space();
     if (!Expect('{')) return false;
     Space();
@@ -42,11 +48,11 @@ class LineReader {
         return Fail(fmt::format("`{}` appears twice", key));
       }
       seen |= bit;
-      bool ok = bit == kTs       ? Number(out.ts, "ts")
+      bool ok = bit == kTs       ? Number(out.ts, "ts", kMaxTime)
                 : bit == kSource ? String(out.source)
                 : bit == kName   ? String(out.name)
-                : bit == kValue  ? Number(out.value, "value")
-                : bit == kTtl    ? Number(out.ttl, "ttl")
+                : bit == kValue  ? Number(out.value, "value", kMaxValue)
+                : bit == kTtl    ? Number(out.ttl, "ttl", kMaxTime)
                                  : Skip(0);
       if (!ok) return false;
       Space();
@@ -63,7 +69,7 @@ class LineReader {
          {std::pair{kTs, "ts"}, {kSource, "source"}, {kName, "name"}, {kValue, "value"}}) {
       if ((seen & bit) == 0) return Fail(fmt::format("no `{}`", name));
     }
-    if (out.ttl < 0) return Fail("`ttl` is negative");
+    if ((seen & kTtl) != 0 && out.ttl < 0) return Fail("`ttl` is negative");
     return true;
   }
 
@@ -85,7 +91,7 @@ class LineReader {
     return Fail(fmt::format("`{}` where `{}` is expected", s_[i_], c));
   }
 
-  auto Number(double& out, std::string_view key) -> bool {
+  auto Number(double& out, std::string_view key, double limit = kMaxValue) -> bool {
     size_t start = i_;
     // JSON's number grammar, then from_chars (locale-free) for the value.
     if (Peek() == '-') ++i_;
@@ -110,9 +116,13 @@ class LineReader {
       while (std::isdigit(static_cast<unsigned char>(Peek()))) ++i_;
     }
     auto [end, ec] = std::from_chars(s_.data() + start, s_.data() + i_, out);
-    if (ec != std::errc() || !std::isfinite(out)) {
+    if (ec == std::errc::result_out_of_range) {
+      // Too small is 0 (as JSON parsers read it), too large is out of range.
+      out = std::strtod(std::string(s_.substr(start, i_ - start)).c_str(), nullptr);
+    }
+    if (!std::isfinite(out) || std::abs(out) > limit) {
       i_ = start;
-      return Fail(fmt::format("`{}` is out of range", key));
+      return Fail(fmt::format("`{}` is out of range (beyond ±{:g})", key, limit));
     }
     return true;
   }

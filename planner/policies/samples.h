@@ -1,8 +1,9 @@
 // planner/policies/samples: one line of a metric trace (JSON Lines) into a Sample.
 //
-// A line is a JSON object with `ts` (number, seconds), `source` (string: the reporting
-// instance), `name` (string: the metric), `value` (number) and optionally `ttl` (number,
-// seconds); other keys are ignored. Blank lines are skipped by the caller. The reader is a
+// A line is a JSON object with `ts` (number, seconds, within ±9e15), `source` (string: the
+// reporting instance), `name` (string: the metric), `value` (number, within ±1e300) and
+// optionally `ttl` (number, seconds, 0 to 9e15; -1 in the Sample when absent); other keys are
+// ignored. Blank lines are skipped by the caller. The reader is a
 // strict JSON parser for one object, written for speed (a trace has millions of lines).
 #pragma once
 

@@ -16,15 +16,15 @@ namespace toscac::policies {
 inline auto SampleReference(const std::string& line) -> std::optional<Sample> {
   nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  auto number = [&](const char* key, double& out) {
+  auto number = [&](const char* key, double& out, double limit) {
     if (!j.contains(key)) return false;
     if (!j[key].is_number()) return false;
     out = j[key].get<double>();
-    return std::isfinite(out);
+    return std::isfinite(out) && std::abs(out) <= limit;
   };
-  Sample s;
-  if (!number("ts", s.ts) || !number("value", s.value)) return std::nullopt;
-  if (j.contains("ttl") && (!number("ttl", s.ttl) || s.ttl < 0)) return std::nullopt;
+  Sample s;  // ttl -1: absent
+  if (!number("ts", s.ts, 9e15) || !number("value", s.value, 1e300)) return std::nullopt;
+  if (j.contains("ttl") && (!number("ttl", s.ttl, 9e15) || s.ttl < 0)) return std::nullopt;
   if (!j.contains("source") || !j["source"].is_string()) return std::nullopt;
   if (!j.contains("name") || !j["name"].is_string()) return std::nullopt;
   s.source = j["source"].get<std::string>();

@@ -68,6 +68,17 @@ TEST_F(EngineTest, MovingAverageIsTheMeanOfPerSourceAverages) {
   EXPECT_EQ(decisions_[0].to, 3);
 }
 
+TEST_F(EngineTest, AGlitchLeavingTheWindowLeavesNoTrace) {
+  Load("moving_average.yaml");
+  Start();
+  // 6 per second, one counter glitch of 1e20: once it has left the window the mean is 6 again
+  // (a plain running sum would have lost the 6s next to 1e20 and read 0: a scale-down).
+  for (double t = 0; t <= 60; ++t) Feed(t, "web_1", "web.requests", t == 20 ? 1e20 : 6);
+  ASSERT_EQ(decisions_.size(), 1u);  // the glitch itself: mean far above 10
+  EXPECT_EQ(decisions_[0].ts, 20);
+  EXPECT_EQ(decisions_[0].to, 3);
+}
+
 TEST_F(EngineTest, CooldownHoldsThePolicyBack) {
   Load("moving_average.yaml");
   Start();
@@ -117,6 +128,27 @@ TEST_F(EngineTest, TargetTrackingHoldsWithinTheTolerance) {
   ASSERT_EQ(decisions_.size(), 1u);
   EXPECT_EQ(decisions_[0].from, 1);
   EXPECT_EQ(decisions_[0].to, 4);  // ceil(3.5) = 4, within `increment` 4 per 15 s
+}
+
+TEST_F(EngineTest, TargetTrackingSkipsLongGapsAtOnce) {
+  Load("hpa.yaml");
+  Start();
+  Feed(0, "web_1", "cpu", 0.1);
+  Feed(8e15, "web_1", "cpu", 0.1);  // 5e14 ticks later: skipped, not run one by one
+  Feed(8e15 + 30, "web_1", "cpu", 1.0);
+  Feed(8e15 + 45, "web_1", "cpu", 1.0);  // the tick at +45 reads 10 x the target
+  ASSERT_EQ(decisions_.size(), 1u);
+  EXPECT_EQ(decisions_[0].to, 5);
+}
+
+TEST_F(EngineTest, TargetTrackingReadsOnlyItsTargetsSources) {
+  Load("hpa.yaml");
+  Start();
+  for (double t = 0; t <= 40; t += 5) {
+    Feed(t, "web_1", "cpu", 0.1);  // web at its target
+    Feed(t, "api_1", "cpu", 5.0);  // another target's instance, same metric name
+  }
+  EXPECT_TRUE(decisions_.empty());
 }
 
 TEST_F(EngineTest, TargetTrackingRateLimitsScaleUp) {

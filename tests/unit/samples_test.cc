@@ -33,13 +33,19 @@ TEST(SamplesTest, ReadsTheFields) {
   EXPECT_EQ(s.ttl, 30);
 }
 
+TEST(SamplesTest, ReadsTooSmallNumbersAsZero) {
+  Sample s;
+  ASSERT_TRUE(Parse(R"({"ts": 1, "source": "s", "name": "n", "value": 1e-400})", s));
+  EXPECT_EQ(s.value, 0);
+}
+
 TEST(SamplesTest, IgnoresOtherKeysWhateverTheirValue) {
   Sample s;
   ASSERT_TRUE(Parse(R"({"ts": 1, "tags": {"a": [1, {"b": null}], "c": true}, "source": "s",)"
                     R"( "name": "n", "value": 0, "note": "\"quoted\""})",
                     s));
   EXPECT_EQ(s.source, "s");
-  EXPECT_EQ(s.ttl, 0);  // reset: not carried over from an earlier line
+  EXPECT_EQ(s.ttl, -1);  // absent: the engine's default
 }
 
 TEST(SamplesTest, SaysWhereALineBreaks) {
@@ -60,6 +66,8 @@ TEST(SamplesTest, SaysWhereALineBreaks) {
       {R"({"ts": 1, "source": "s", "name": "n", "value": 1, "ttl": -5})", "`ttl` is negative", 61},
       {R"({"ts": 1e999, "source": "s", "name": "n", "value": 1})", "out of range", 8},
       {R"([1, 2])", "`[` where `{` is expected", 1},
+      {R"({"ts": 1e16, "source": "s", "name": "n", "value": 1})", "`ts` is out of range", 8},
+      {R"({"ts": 1, "source": "s", "name": "n", "value": -2e300})", "`value` is out of range", 48},
       {R"({"ts": 1, "source": "s")", "the line ends where `}` is expected", 24},
       {R"({})", "the object has no", 2},
   };
