@@ -10,9 +10,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string line(reinterpret_cast<const char*>(data), size);
-  // One trace line: no newline; nlohmann also checks UTF-8, which the reader passes through.
+  // One trace line: no newline. nlohmann also checks UTF-8, which the reader passes through, and
+  // takes a NUL byte for the end of its input (the reader refuses it as text after the object).
   for (unsigned char c : line) {
-    if (c == '\n' || c >= 0x80) return 0;
+    if (c == '\n' || c == 0 || c >= 0x80) return 0;
   }
   if (toscac::policies::RepeatsAKey(line)) return 0;  // nlohmann keeps the last, we refuse
   toscac::policies::Sample ours;
