@@ -127,15 +127,16 @@ class LineReader {
     return true;
   }
 
-  // A key: a view of the line when it has no escapes (every key we read), else decoded.
+  // A key: a view of the line when it is plain (every key we read), else decoded.
   auto Key(std::string_view& out) -> bool {
-    size_t start = i_ + 1;
-    size_t end = Peek() == '"' ? s_.find_first_of("\"\\", start) : std::string_view::npos;
-    if (end != std::string_view::npos && s_[end] == '"') {
-      out = s_.substr(start, end - start);
-      bool plain = std::all_of(out.begin(), out.end(),
-                               [](char c) { return static_cast<unsigned char>(c) >= 0x20; });
-      if (plain) {
+    if (Peek() == '"') {
+      size_t end = i_ + 1;
+      while (end < s_.size() && s_[end] != '"' && s_[end] != '\\' &&
+             static_cast<unsigned char>(s_[end]) >= 0x20) {
+        ++end;
+      }
+      if (end < s_.size() && s_[end] == '"') {
+        out = s_.substr(i_ + 1, end - i_ - 1);
         i_ = end + 1;
         return true;
       }
