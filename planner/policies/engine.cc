@@ -89,6 +89,8 @@ struct Engine::Impl final : Context {
       } else {
         request.policy = rule.policy;
         request.replicas = d.from;
+        // The change the count takes (a delta clamped at zero instances), not the trigger's.
+        if (d.workflow == "scale") request.parameters = {{"delta", std::to_string(d.to - d.from)}};
       }
     }
     size_t errors = sink_.error_count();
